@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ectalign.tenancy import activate_membership
+from schools.models import Role
+from schools import selectors
+
+HOME_TEMPLATES = {
+    Role.DP_ADMIN: "ectalign/home_delivery_partner.html",
+    Role.DP_STAFF: "ectalign/home_delivery_partner.html",
+    Role.FACILITATOR: "ectalign/home_facilitator.html",
+    Role.COACH: "ectalign/home_coach.html",
+    Role.INDUCTION_TUTOR: "ectalign/home_school_leader.html",
+    Role.HEADTEACHER: "ectalign/home_school_leader.html",
+    Role.MENTOR: "ectalign/home_mentor.html",
+    Role.ECT: "ectalign/home_ect.html",
+}
+
+
+@login_required
+def home(request):
+    membership = request.membership
+    if membership is None:
+        return render(request, "ectalign/home_no_membership.html")
+    context = {"membership": membership}
+    if membership.is_delivery_partner:
+        context["schools"] = selectors.schools_with_counts(tenant=membership.tenant)
+    elif membership.school_id:
+        context["school"] = membership.school
+        context["people"] = selectors.school_people(school=membership.school)
+    return render(request, HOME_TEMPLATES[membership.role], context)
+
+
+@login_required
+@require_POST
+def switch_membership(request):
+    """Make another of the person's own memberships the active one."""
+    try:
+        wanted = int(request.POST.get("membership", ""))
+    except ValueError:
+        raise Http404 from None
+    membership = next((m for m in request.memberships if m.pk == wanted), None)
+    if membership is None:
+        raise Http404
+    activate_membership(request, membership)
+    where = membership.school.name if membership.school_id else membership.tenant.name
+    messages.success(request, f"You are now working as {membership.get_role_display().lower()}, {where}.")
+    return redirect("home")
+
+
+def baseline(request):
+    """The benchmark's yardstick: one query, one small template (used by make bench)."""
+    from schools.models import Tenant
+
+    return render(request, "ectalign/baseline.html", {"count": Tenant.objects.count()})
