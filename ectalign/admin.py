@@ -98,6 +98,20 @@ class TenantScopedAdmin(SimpleHistoryAdmin):
             obj.tenant = request.tenant
         super().save_model(request, obj, form, change)
 
+    def _require_visible(self, request, object_id):
+        """History pages must not fall back to the history of an object outside the
+        person's tenant (simple-history shows deleted objects' history otherwise)."""
+        if not request.user.is_superuser and self.get_object(request, object_id) is None:
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # "Missing" and "another tenant's" must look the same: 404, not a redirect
         # that reveals nothing but differs from other pages.

@@ -12,11 +12,27 @@ from simple_history.models import HistoricalRecords
 from ectalign.tenancy import TenantOwned
 
 URN_PATTERN = re.compile(r"^\d{6}$")
-urn_validator = RegexValidator(
-    URN_PATTERN,
+URN_MESSAGE = (
     "A URN is the school's 6-digit unique reference number, for example 116123. "
-    "Check it on Get Information about Schools.",
+    "Check it on Get Information about Schools."
 )
+urn_validator = RegexValidator(URN_PATTERN, URN_MESSAGE)
+
+
+class URNField(models.CharField):
+    """A school's 6-digit URN: one clear message for every wrong form (too short, too
+    long, letters), instead of a generic length error."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["max_length"] = 6
+        super().__init__(*args, **kwargs)
+
+    @property
+    def validators(self):
+        return [urn_validator]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"max_length": None, **kwargs})
 
 
 class Tenant(models.Model):
@@ -61,8 +77,9 @@ class School(TenantOwned):
         INDEPENDENT = "independent", "Independent (not funded, charged per participant)"
         OTHER = "other", "Other"
 
-    urn = models.CharField(
-        "URN", max_length=6, validators=[urn_validator], help_text="6 digits, for example 116123."
+    urn = URNField(
+        "URN",
+        help_text="6 digits, for example 116123.",
     )
     name = models.CharField(max_length=200)
     phase = models.CharField(max_length=30, choices=Phase.choices)

@@ -1,0 +1,85 @@
+"""The benchmark harness (``python -m bench``; see bench/README.md).
+
+Importing this package has no side effects. ``configure()`` points Django at the bench
+database (the cached SQLite file under ``bench/.cache/``, or ``BENCH_DATABASE_URL``)
+and calls ``django.setup()``; it must run before anything imports a model.
+"""
+
+import hashlib
+import os
+import re
+import sys
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+CACHE_DIR = BENCH_DIR / ".cache"
+CACHE_DB = CACHE_DIR / "bench.sqlite3"
+RESULTS_FILE = BENCH_DIR / "results.json"
+SETTINGS_MODULE = "ectalign.settings_test"
+
+# What the cached database is built from. A change to any of these files (or to the
+# Django version) rebuilds the cache on the next run. Migrations are included so a
+# feature issue's new models never meet a stale schema.
+KEY_SOURCES = (
+    "bench/generate.py",
+    "ectalign/factories.py",
+    "schools/factories.py",
+)
+
+
+def database_url():
+    """The bench database: ``BENCH_DATABASE_URL`` if set, else the cached SQLite file."""
+    url = os.environ.get("BENCH_DATABASE_URL", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{CACHE_DB}"  # CACHE_DB is absolute: sqlite:////abs/path
+
+
+def generator_version():
+    """``GENERATOR_VERSION`` from bench/generate.py, read without importing it (the
+    key is needed before Django is set up, and generate.py imports models)."""
+    text = (BENCH_DIR / "generate.py").read_text(encoding="utf-8")
+    match = re.search(r"^GENERATOR_VERSION\s*=\s*(\d+)", text, re.MULTILINE)
+    if not match:
+        raise RuntimeError("bench/generate.py must define GENERATOR_VERSION = <int>")
+    return int(match.group(1))
+
+
+def cache_key():
+    """``v<GENERATOR_VERSION>-<hash of the generator's sources and every migration>``."""
+    import django
+
+    digest = hashlib.sha256(f"django {django.__version__}\n".encode())
+    files = [REPO_DIR / name for name in KEY_SOURCES]
+    files += sorted(REPO_DIR.glob("*/migrations/*.py"))
+    for path in files:
+        digest.update(str(path.relative_to(REPO_DIR)).encode() + b"\0")
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        digest.update(b"\0")
+    return f"v{generator_version()}-{digest.hexdigest()[:16]}"
+
+
+def bench_environ():
+    """The environment the bench runs Django with (in-process and for gunicorn)."""
+    environ = dict(os.environ)
+    environ["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
+    environ["DATABASE_URL"] = database_url()
+    # Measure what production runs: no debug-mode query logging or debug templates.
+    environ["DEBUG"] = "false"
+    environ.setdefault("LOG_LEVEL", "WARNING")
+    return environ
+
+
+def configure():
+    """Point Django at the bench database and set it up (once per process)."""
+    import django
+    from django.apps import apps
+
+    if apps.ready:
+        return
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    os.environ.update(bench_environ())
+    if str(REPO_DIR) not in sys.path:
+        sys.path.insert(0, str(REPO_DIR))
+    django.setup()

@@ -1,0 +1,85 @@
+"""The pages the bench measures, and their time budgets (bench/README.md).
+
+A ``PageCase`` names a page, how to reach it in a generated tenant and as whom:
+
+- ``url(ctx)`` returns the path to GET in that tenant (``ctx`` is a
+  ``bench.generate.TenantContext``);
+- ``user(ctx)`` returns the person signed in for it (``ctx.user("ect")``...);
+- ``budget_ratio`` is the most the page's median time at LARGE may be, as a multiple of
+  the baseline page's median time in the same run; ``None`` reports without a budget;
+- ``scope`` says what the page covers: ``"school"`` (one school: the focus school with
+  30 ECTs) or ``"tenant"`` (the whole delivery partner).
+
+Every case is measured at SMALL and at LARGE; its SQL query count must not grow between
+them, budget or not.
+"""
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class PageCase:
+    name: str
+    url: Callable
+    user: Callable
+    budget_ratio: Optional[float] = None
+    scope: str = "school"
+
+    def __post_init__(self):
+        if self.scope not in ("school", "tenant"):
+            raise ValueError(f"{self.name}: scope must be 'school' or 'tenant', not {self.scope!r}")
+        if self.budget_ratio is not None and self.budget_ratio <= 0:
+            raise ValueError(f"{self.name}: budget_ratio must be positive or None")
+
+
+PAGES = []
+
+
+def register(case):
+    if any(existing.name == case.name for existing in PAGES):
+        raise ValueError(f"page case {case.name} is registered twice")
+    PAGES.append(case)
+    return case
+
+
+def signed_in_as(key):
+    """A ``user`` factory: the generated person recorded under ``key``."""
+    return lambda ctx: ctx.user(key)
+
+
+def path(name, *args):
+    """A ``url`` factory for a fixed URL name (args may be callables of the context)."""
+    return lambda ctx: reverse(name, args=[arg(ctx) if callable(arg) else arg for arg in args])
+
+
+def focus_school_id(ctx):
+    return ctx.focus_school_id
+
+
+# --- Home pages, one per role -----------------------------------------------------------
+
+register(PageCase("ect_home", path("home"), signed_in_as("ect"), budget_ratio=5, scope="school"))
+register(PageCase("mentor_home", path("home"), signed_in_as("mentor"), budget_ratio=5, scope="school"))
+register(PageCase("induction_tutor_home", path("home"), signed_in_as("induction_tutor"), budget_ratio=8, scope="school"))
+register(PageCase("headteacher_home", path("home"), signed_in_as("headteacher"), scope="school"))
+# The delivery partner's home lists every school of the tenant with its counts.
+register(PageCase("dp_staff_home", path("home"), signed_in_as("dp_staff"), scope="tenant"))
+register(PageCase("facilitator_home", path("home"), signed_in_as("facilitator"), scope="tenant"))
+register(PageCase("coach_home", path("home"), signed_in_as("coach"), scope="tenant"))
+
+# --- Schools ----------------------------------------------------------------------------
+
+register(
+    PageCase(
+        "school_page",
+        path("schools:detail", focus_school_id),
+        signed_in_as("induction_tutor"),
+        budget_ratio=8,
+        scope="school",
+    )
+)
+# The prototype of the delivery partner's cross-school report.
+register(PageCase("dp_school_list", path("schools:list"), signed_in_as("dp_staff"), budget_ratio=40, scope="tenant"))

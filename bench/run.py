@@ -1,0 +1,295 @@
+"""In-process measurement: every page case at SMALL and at LARGE, against the baseline.
+
+For each case and size: a signed-in ``django.test.Client``, a few warm-up requests, the
+SQL queries of one request (``CaptureQueriesContext``, outside the timed requests), then
+``BENCH_ITERATIONS`` timed requests. Timed requests are interleaved: every round visits
+all (case, size) pairs in a shuffled order, each page request preceded by one request to
+the baseline page, so noise on a shared machine falls on the baseline and the pages alike.
+"""
+
+import gc
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+
+from bench import RESULTS_FILE
+
+BASELINE_PATH = "/__bench__/baseline/"
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+class HarnessError(RuntimeError):
+    """The bench could not measure (a page did not answer 200, a setting is missing)."""
+
+
+@dataclass
+class Target:
+    case: object
+    size: str
+    url: str
+    client: object
+    queries: list = field(default_factory=list)  # per counted request
+    sql: list = field(default_factory=list)  # of the last counted request
+    times: list = field(default_factory=list)  # seconds
+
+
+def get(client, url):
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        where = response.get("Location", "")
+        raise HarnessError(f"GET {url} answered {response.status_code}{' -> ' + where if where else ''}")
+    return elapsed
+
+
+def count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        get(client, url)
+    return len(captured.captured_queries), [q["sql"] for q in captured.captured_queries]
+
+
+def selected_pages():
+    from bench.pages import PAGES
+
+    wanted = [name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()]
+    if not wanted:
+        return list(PAGES)
+    unknown = set(wanted) - {case.name for case in PAGES}
+    if unknown:
+        raise HarnessError(f"BENCH_PAGES names unknown cases: {', '.join(sorted(unknown))}")
+    return [case for case in PAGES if case.name in wanted]
+
+
+def signed_in_client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    return client
+
+
+def measure(contexts, iterations, warmup):
+    from django.conf import settings
+    from django.test import Client
+    from django_scopes import scopes_disabled
+
+    from bench.generate import SIZES
+
+    if not getattr(settings, "BENCH_BASELINE_URL", False):
+        raise HarnessError("settings.BENCH_BASELINE_URL is off: the baseline page /__bench__/baseline/ is missing")
+    baseline_client = Client()  # anonymous: exactly one query and a small template
+    # For information only: the same page signed in (as the LARGE tenant's ECT) shows
+    # what the signed-in frame costs (session, user, memberships, session save).
+    with scopes_disabled():
+        frame_client = signed_in_client(contexts[SIZES[-1]].user("ect"))
+    targets = []
+    for case in selected_pages():
+        for size in SIZES:
+            ctx = contexts[size]
+            with scopes_disabled():
+                user = case.user(ctx)
+                url = case.url(ctx)
+                client = signed_in_client(user)
+            targets.append(Target(case, size, url, client))
+
+    log(f"bench: warming up ({warmup} requests per page)")
+    for _ in range(warmup):
+        get(baseline_client, BASELINE_PATH)
+        get(frame_client, BASELINE_PATH)
+    for target in targets:
+        for _ in range(warmup):
+            get(target.client, target.url)
+
+    baseline_queries = [count_queries(baseline_client, BASELINE_PATH)[0] for _ in range(2)]
+    frame_queries = [count_queries(frame_client, BASELINE_PATH)[0] for _ in range(2)]
+    for target in targets:
+        for _ in range(2):
+            count, sql = count_queries(target.client, target.url)
+            target.queries.append(count)
+            target.sql = sql
+
+    log(f"bench: timing {len(targets)} pages x {iterations} rounds, each after a baseline request")
+    baseline_times, frame_times = [], []
+    rng = random.Random(20260101)
+    started = time.perf_counter()
+    for round_number in range(iterations):
+        order = list(targets)
+        rng.shuffle(order)
+        gc.collect()
+        frame_times.append(get(frame_client, BASELINE_PATH))
+        for target in order:
+            baseline_times.append(get(baseline_client, BASELINE_PATH))
+            target.times.append(get(target.client, target.url))
+        if (round_number + 1) % 10 == 0:
+            log(f"  round {round_number + 1}/{iterations} ({time.perf_counter() - started:.1f} s)")
+
+    for client in [frame_client] + [target.client for target in targets]:
+        client.logout()  # drop the bench's sessions again
+    baseline = {"times": baseline_times, "queries": max(baseline_queries)}
+    frame = {"times": frame_times, "queries": max(frame_queries)}
+    return baseline, frame, targets
+
+
+def summarise(baseline, frame, targets, iterations, warmup, meta):
+    baseline_times = baseline["times"]
+    baseline_ms = statistics.median(baseline_times) * 1000
+    frame_ms = statistics.median(frame["times"]) * 1000
+    pages = []
+    over_budget, query_growth = [], []
+    cases = []
+    for target in targets:
+        if target.case not in cases:
+            cases.append(target.case)
+    for case in cases:
+        by_size = {t.size: t for t in targets if t.case is case}
+        small, large = by_size["small"], by_size["large"]
+        queries = {size: max(t.queries) for size, t in by_size.items()}
+        median_ms = {size: statistics.median(t.times) * 1000 for size, t in by_size.items()}
+        ratio = {size: median_ms[size] / baseline_ms for size in by_size}
+        grows = queries["large"] > queries["small"]
+        over = case.budget_ratio is not None and ratio["large"] > case.budget_ratio
+        problems = []
+        if over:
+            over_budget.append(case.name)
+            problems.append("over_budget")
+        if grows:
+            query_growth.append(case.name)
+            problems.append("query_growth")
+        status = " ".join(problems) if problems else ("ok" if case.budget_ratio is not None else "reported")
+        entry = {
+            "name": case.name,
+            "scope": case.scope,
+            "url": {"small": small.url, "large": large.url},
+            "queries": queries,
+            "queries_stable": all(len(set(t.queries)) == 1 for t in by_size.values()),
+            "median_ms": {size: round(value, 3) for size, value in median_ms.items()},
+            "p90_ms": {size: round(quantile(t.times, 0.9) * 1000, 3) for size, t in by_size.items()},
+            "ratio": {size: round(value, 2) for size, value in ratio.items()},
+            "budget_ratio": case.budget_ratio,
+            "status": status,
+        }
+        if grows:
+            entry["sql"] = {"small": small.sql, "large": large.sql}
+        pages.append(entry)
+    summary = {"pages": len(pages), "over_budget": over_budget, "query_growth": query_growth}
+    return {
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "iterations": iterations,
+        "warmup": warmup,
+        "database": {"vendor": _vendor(), "key": meta["key"], "build_seconds": meta["build_seconds"]},
+        "tenants": {size: {"counts": ctx.counts} for size, ctx in meta["contexts"].items()},
+        "baseline": {
+            "url": BASELINE_PATH,
+            "median_ms": round(baseline_ms, 3),
+            "p90_ms": round(quantile(baseline_times, 0.9) * 1000, 3),
+            "samples": len(baseline_times),
+            "queries": baseline["queries"],
+            "signed_in": {
+                "note": "the baseline page signed in as the LARGE tenant's ECT: the cost of the signed-in frame",
+                "median_ms": round(frame_ms, 3),
+                "ratio": round(frame_ms / baseline_ms, 2),
+                "samples": len(frame["times"]),
+                "queries": frame["queries"],
+            },
+        },
+        "pages": pages,
+        "summary": summary,
+    }
+
+
+def quantile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _vendor():
+    from django.db import connection
+
+    return connection.vendor
+
+
+def table(results):
+    headers = ("page", "scope", "queries S/L", "median ms S", "median ms L", "ratio L", "budget", "status")
+    base = results["baseline"]
+    rows = [
+        ("baseline (anonymous)", "-", f"{base['queries']}/{base['queries']}", f"{base['median_ms']:.2f}",
+         f"{base['median_ms']:.2f}", "1.0x", "-", "-"),
+        ("baseline (signed in)", "-", f"{base['signed_in']['queries']}/{base['signed_in']['queries']}",
+         f"{base['signed_in']['median_ms']:.2f}", f"{base['signed_in']['median_ms']:.2f}",
+         f"{base['signed_in']['ratio']:.1f}x", "-", "info"),
+    ]
+    for page in results["pages"]:
+        budget = "-" if page["budget_ratio"] is None else f"<={page['budget_ratio']:g}x"
+        rows.append(
+            (
+                page["name"],
+                page["scope"],
+                f"{page['queries']['small']}/{page['queries']['large']}",
+                f"{page['median_ms']['small']:.2f}",
+                f"{page['median_ms']['large']:.2f}",
+                f"{page['ratio']['large']:.1f}x",
+                budget,
+                page["status"],
+            )
+        )
+    widths = [max(len(str(row[i])) for row in rows + [headers]) for i in range(len(headers))]
+    numeric = {2, 3, 4, 5}
+
+    def line(row):
+        return "  ".join(str(cell).rjust(w) if i in numeric else str(cell).ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+
+    out = [line(headers), "  ".join("-" * w for w in widths)]
+    out += [line(row) for row in rows]
+    return "\n".join(out)
+
+
+def main(rebuild=False):
+    from bench import configure
+
+    configure()
+    from bench.generate import ensure_database
+
+    iterations = env_int("BENCH_ITERATIONS", 40)
+    warmup = env_int("BENCH_WARMUP", 5)
+    if iterations < 1 or warmup < 0:
+        raise HarnessError("BENCH_ITERATIONS must be at least 1 and BENCH_WARMUP at least 0")
+    meta = ensure_database(rebuild=rebuild, log=log)
+    baseline, frame, targets = measure(meta["contexts"], iterations, warmup)
+    results = summarise(baseline, frame, targets, iterations, warmup, meta)
+    previous = _read_results()
+    if "http" in previous:
+        results["http"] = previous["http"]  # keep the last `--http` numbers beside these
+    RESULTS_FILE.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    summary = results["summary"]
+    print(table(results))
+    print(f"Baseline median {results['baseline']['median_ms']:.2f} ms over {results['baseline']['samples']} samples; "
+          f"{iterations} timed requests per page and size. Written to {RESULTS_FILE.name}.")
+    for page in results["pages"]:
+        if "query_growth" in page["status"]:
+            print(f"{page['name']}: {page['queries']['small']} queries at SMALL, {page['queries']['large']} at LARGE "
+                  f"(the SQL of both is in {RESULTS_FILE.name})")
+    print(json.dumps(summary), flush=True)
+    return 1 if summary["over_budget"] or summary["query_growth"] else 0
+
+
+def _read_results():
+    try:
+        return json.loads(RESULTS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

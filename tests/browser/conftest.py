@@ -1,0 +1,87 @@
+"""Browser journeys: Playwright (sync API) driving Debian's Chromium against pytest-django's
+``live_server``.
+
+pytest-playwright supplies the session-scoped ``browser`` and a fresh ``context``/``page``
+per test; this file points it at /usr/bin/chromium (no ``playwright install``), gives every
+context the live server as its base URL and a desktop viewport, and marks every test in
+this folder ``browser`` and puts it in the ``browser`` xdist group (``make test`` runs
+``pytest -n 2 --dist loadgroup``: one worker runs all of them, with one browser).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser.axe import DESKTOP
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    # Without these Chromium keeps dialling out (updates, sync, field trials) and, on a
+    # closed network, floods the log with refused connections.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # tryfirst: the marks must be on the items before xdist's loadgroup hook reads them.
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            if not item.get_closest_marker("browser"):
+                item.add_marker(pytest.mark.browser)
+            if not item.get_closest_marker("xdist_group"):
+                item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    """Overrides pytest-playwright's fixture: Debian's Chromium, headless, quiet.
+
+    A missing Chromium is a failure, not a skip: a green run must mean the journeys ran."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"Browser tests need Debian's Chromium at {CHROMIUM}, which is missing. "
+            "Install it with `make system-deps` (as root) or `apt-get install -y chromium`; "
+            "`make test` does this itself.",
+            pytrace=False,
+        )
+    return {"executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Overrides pytest-playwright's ``--base-url``: pages are addressed relative to the
+    live server (``page.goto("/")``)."""
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A fresh context per test (pytest-playwright's ``context``/``page``), desktop width."""
+    return {**browser_context_args, "viewport": dict(DESKTOP), "locale": "en-GB"}
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, failing fast (Playwright's default waits are 30 s) and
+    recording script errors and console errors (a CSP violation is one) for ``visit``."""
+    page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(15_000)
+    page.js_errors = []
+    page.on("pageerror", lambda error: page.js_errors.append(f"uncaught: {error}"))
+    page.on(
+        "console",
+        lambda message: page.js_errors.append(f"console.{message.type}: {message.text}")
+        if message.type == "error"
+        else None,
+    )
+    return page

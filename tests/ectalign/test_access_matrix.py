@@ -1,0 +1,88 @@
+"""Every route x anonymous and every role x own school / sibling school / other tenant."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.access import ALL_ROLES, PLACES, ROUTES, THIRD_PARTY_PREFIXES, ObjectScoped, Public, RoleGated, SignedIn
+
+pytestmark = pytest.mark.django_db
+
+
+def walk(patterns, prefix="", namespace=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            if p.namespace and namespace:
+                ns = f"{namespace}:{p.namespace}"
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+            yield prefix + str(p.pattern), name
+
+
+def project_routes():
+    for route, name in walk(get_resolver().url_patterns):
+        if any(route.startswith(prefix) for prefix in THIRD_PARTY_PREFIXES):
+            continue
+        if route.startswith("static/") or route.startswith("^static/"):
+            continue
+        yield route, name
+
+
+def test_every_route_is_classified():
+    unclassified = [f"{route} (name={name!r})" for route, name in project_routes() if name not in ROUTES]
+    assert not unclassified, "Classify these routes in tests/access.py: " + ", ".join(unclassified)
+
+
+def test_classification_lists_no_stale_routes():
+    names = {name for _, name in project_routes()}
+    assert set(ROUTES) <= names, f"tests/access.py lists routes that no longer exist: {set(ROUTES) - names}"
+
+
+def _request(client, spec, url, data=None):
+    method = getattr(spec, "method", "get")
+    return client.post(url, data or {}) if method == "post" else client.get(url)
+
+
+def _cases():
+    for name, spec in ROUTES.items():
+        yield pytest.param(name, spec, id=name)
+
+
+@pytest.mark.parametrize("name,spec", list(_cases()))
+def test_anonymous(world, client, name, spec):
+    if isinstance(spec, ObjectScoped):
+        kwargs = spec.kwargs(world, "own", "ect")
+        data = spec.data(world, "own", "ect") if spec.data else None
+    else:
+        kwargs, data = {}, None
+    url = reverse(name, kwargs=kwargs)
+    response = _request(client, spec, url, data)
+    if isinstance(spec, Public):
+        assert response.status_code == spec.status
+    else:
+        assert response.status_code == 302, f"{name}: anonymous got {response.status_code}"
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("role", sorted(ALL_ROLES))
+@pytest.mark.parametrize("name,spec", list(_cases()))
+def test_roles(world, client_for, name, spec, role):
+    client = client_for(world.user(role))
+    if isinstance(spec, ObjectScoped):
+        for place in PLACES:
+            kwargs = spec.kwargs(world, place, role)
+            data = spec.data(world, place, role) if spec.data else None
+            response = _request(client, spec, reverse(name, kwargs=kwargs), data)
+            expected = spec.expected(role, place)
+            assert response.status_code == expected, f"{name} as {role} at {place}: {response.status_code} != {expected}"
+        return
+    response = _request(client, spec, reverse(name))
+    if isinstance(spec, Public):
+        assert response.status_code == spec.status
+    elif isinstance(spec, SignedIn):
+        assert response.status_code == spec.status
+    elif isinstance(spec, RoleGated):
+        assert response.status_code == (200 if role in spec.roles else 403), f"{name} as {role}"
+    else:  # pragma: no cover - a new kind of spec must be handled here
+        raise AssertionError(f"Unknown spec {spec!r}")

@@ -1,0 +1,48 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from ectalign.models import User
+from schools.demo import DEMO_PASSWORD
+from schools.models import Membership, Role, School, Tenant
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(capsys, settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    return capsys.readouterr().out
+
+
+def counts():
+    return (Tenant.objects.count(), School.objects.count(), User.objects.count(), Membership.objects.count())
+
+
+def test_seed_demo_builds_two_tenants_and_every_role(capsys, settings):
+    out = seed(capsys, settings)
+    first, second = Tenant.objects.order_by("pk")
+    assert School.objects.filter(tenant=first).count() >= 4
+    assert School.objects.filter(tenant=second).count() == 1
+    for school in School.objects.filter(tenant=first):
+        roles = set(Membership.objects.filter(school=school).values_list("role", flat=True))
+        assert {Role.INDUCTION_TUTOR, Role.HEADTEACHER, Role.MENTOR, Role.ECT} <= roles
+    lines = [line.split("\t") for line in out.splitlines()[1:]]
+    assert DEMO_PASSWORD in out.splitlines()[0]
+    assert {role for role, _, _ in lines} == {Role(r).label for r in Role.values}
+    for role, email, where in lines:
+        assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
+
+
+def test_seed_demo_is_idempotent(capsys, settings):
+    first_out = seed(capsys, settings)
+    before = counts()
+    second_out = seed(capsys, settings)
+    assert counts() == before
+    assert first_out == second_out
+
+
+def test_seed_demo_refuses_without_demo_mode(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="DEMO_MODE"):
+        call_command("seed_demo")
+    assert Tenant.objects.count() == 0
