@@ -21,6 +21,10 @@ SETTINGS_MODULE = "ectalign.settings_test"
 # What the cached database is built from. A change to any of these files (or to the
 # Django version) rebuilds the cache on the next run. Migrations are included so a
 # feature issue's new models never meet a stale schema.
+class HarnessError(RuntimeError):
+    """The bench could not measure (a page did not answer 200, a bad setting)."""
+
+
 KEY_SOURCES = (
     "bench/generate.py",
     "ectalign/factories.py",
@@ -83,3 +87,25 @@ def configure():
     if str(REPO_DIR) not in sys.path:
         sys.path.insert(0, str(REPO_DIR))
     django.setup()
+    relax_sqlite_durability()
+
+
+def relax_sqlite_durability():
+    """Open every SQLite connection with ``PRAGMA synchronous = OFF``.
+
+    Every signed-in page writes its session (SESSION_SAVE_EVERY_REQUEST), and on this
+    project's shared machines one fsync costs anywhere from 1 to 20 ms: with durable
+    commits the bench would measure the disk, not the app. The bench database is a
+    throwaway, so it skips the fsync (commits still happen, in the OS cache). Set
+    ``BENCH_FSYNC=true`` to measure with durable commits. No effect on PostgreSQL."""
+    if os.environ.get("BENCH_FSYNC", "").strip().lower() in ("1", "true", "yes", "on"):
+        return
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_synchronous_off, dispatch_uid="bench-synchronous-off")
+
+
+def _synchronous_off(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = OFF")

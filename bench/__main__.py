@@ -11,7 +11,7 @@ def main(argv=None):
     parser.add_argument("--build-only", action="store_true", help="build (or check) the cached database and stop")
     args = parser.parse_args(argv)
 
-    from bench.run import HarnessError
+    from bench import HarnessError
 
     try:
         if args.build_only:

@@ -23,6 +23,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django_scopes import scopes_disabled
 
+from bench import HarnessError
+
 GENERATOR_VERSION = 1
 
 META_TABLE = "bench_meta"
@@ -349,7 +351,7 @@ def _wipe_database():
             Path(f"{name}{suffix}").unlink(missing_ok=True)
     elif connection.vendor == "postgresql":
         if "bench" not in name:
-            raise RuntimeError(
+            raise HarnessError(
                 f"BENCH_DATABASE_URL names database {name!r}: the bench drops and rebuilds its schema, so the "
                 "database name must contain 'bench' (create one, e.g. `createdb ectalign_bench`)."
             )
@@ -357,7 +359,7 @@ def _wipe_database():
             cursor.execute("DROP SCHEMA public CASCADE")
             cursor.execute("CREATE SCHEMA public")
     else:
-        raise RuntimeError(f"The bench cannot rebuild a {connection.vendor} database.")
+        raise HarnessError(f"The bench cannot rebuild a {connection.vendor} database.")
 
 
 def ensure_database(rebuild=False, log=print):

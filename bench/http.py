@@ -22,8 +22,17 @@ import tempfile
 import threading
 import time
 
-from bench import CACHE_DIR, REPO_DIR, RESULTS_FILE, bench_environ
-from bench.run import BASELINE_PATH, HarnessError, env_int, log
+from bench import CACHE_DIR, REPO_DIR, RESULTS_FILE, HarnessError, bench_environ
+from bench.run import BASELINE_PATH, env_int, log
+
+# Written to bench/.cache/ and passed to gunicorn with -c: each worker opens its SQLite
+# connections as the in-process bench does (bench.relax_sqlite_durability).
+GUNICORN_CONFIG = """\
+def post_worker_init(worker):
+    from bench import relax_sqlite_durability
+
+    relax_sqlite_durability()
+"""
 
 WRK_SCRIPT = r"""
 done = function(summary, latency, requests)
@@ -203,8 +212,10 @@ def main(rebuild=False):
     port = free_port()
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     log_path = CACHE_DIR / "gunicorn.log"
+    config_path = CACHE_DIR / "gunicorn.conf.py"
+    config_path.write_text(GUNICORN_CONFIG, encoding="utf-8")
     environ = bench_environ()
-    command = [sys.executable, "-m", "gunicorn", "ectalign.wsgi:application", "--workers", "2",
+    command = [sys.executable, "-m", "gunicorn", "ectalign.wsgi:application", "-c", str(config_path), "--workers", "2",
                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"]
     log(f"bench: starting gunicorn on 127.0.0.1:{port} (2 workers); load by {tool}, {connections} connections, "
         f"{seconds} s per run")

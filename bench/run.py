@@ -16,7 +16,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from bench import RESULTS_FILE
+from bench import RESULTS_FILE, HarnessError
 
 BASELINE_PATH = "/__bench__/baseline/"
 
@@ -30,10 +30,6 @@ def env_int(name, default):
     return int(value) if value else default
 
 
-class HarnessError(RuntimeError):
-    """The bench could not measure (a page did not answer 200, a setting is missing)."""
-
-
 @dataclass
 class Target:
     case: object
@@ -42,17 +38,18 @@ class Target:
     client: object
     queries: list = field(default_factory=list)  # per counted request
     sql: list = field(default_factory=list)  # of the last counted request
-    times: list = field(default_factory=list)  # seconds
+    samples: list = field(default_factory=list)  # (wall seconds, CPU seconds) per timed request
 
 
 def get(client, url):
-    started = time.perf_counter()
+    """GET ``url``; return its (wall-clock, thread CPU) time in seconds."""
+    wall, cpu = time.perf_counter(), time.thread_time()
     response = client.get(url)
-    elapsed = time.perf_counter() - started
+    cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
     if response.status_code != 200:
         where = response.get("Location", "")
         raise HarnessError(f"GET {url} answered {response.status_code}{' -> ' + where if where else ''}")
-    return elapsed
+    return wall, cpu
 
 
 def count_queries(client, url):
@@ -84,6 +81,23 @@ def signed_in_client(user):
     return client
 
 
+def choose_clock():
+    """``cpu`` (the request's thread CPU time) when the database runs in-process
+    (SQLite): unlike wall-clock time it does not grow when a busy machine preempts the
+    bench, which penalises long requests more than the short baseline. ``wall`` when
+    the database is another process (PostgreSQL), whose work CPU time would miss."""
+    from django.db import connection
+
+    clock = os.environ.get("BENCH_CLOCK", "").strip().lower() or ("cpu" if connection.vendor == "sqlite" else "wall")
+    if clock not in CLOCKS:
+        raise HarnessError(f"BENCH_CLOCK must be one of {', '.join(CLOCKS)}, not {clock!r}")
+    return clock
+
+
+CLOCKS = ("wall", "cpu")
+CLOCK_NAMES = {"wall": "wall-clock time", "cpu": "the request thread's CPU time"}
+
+
 def measure(contexts, iterations, warmup):
     from django.conf import settings
     from django.test import Client
@@ -93,11 +107,11 @@ def measure(contexts, iterations, warmup):
 
     if not getattr(settings, "BENCH_BASELINE_URL", False):
         raise HarnessError("settings.BENCH_BASELINE_URL is off: the baseline page /__bench__/baseline/ is missing")
-    baseline_client = Client()  # anonymous: exactly one query and a small template
+    baseline = Target(None, "-", BASELINE_PATH, Client())  # anonymous: one query, a small template
     # For information only: the same page signed in (as the LARGE tenant's ECT) shows
     # what the signed-in frame costs (session, user, memberships, session save).
     with scopes_disabled():
-        frame_client = signed_in_client(contexts[SIZES[-1]].user("ect"))
+        frame = Target(None, "-", BASELINE_PATH, signed_in_client(contexts[SIZES[-1]].user("ect")))
     targets = []
     for case in selected_pages():
         for size in SIZES:
@@ -109,47 +123,53 @@ def measure(contexts, iterations, warmup):
             targets.append(Target(case, size, url, client))
 
     log(f"bench: warming up ({warmup} requests per page)")
-    for _ in range(warmup):
-        get(baseline_client, BASELINE_PATH)
-        get(frame_client, BASELINE_PATH)
-    for target in targets:
+    for target in [baseline, frame] + targets:
         for _ in range(warmup):
             get(target.client, target.url)
-
-    baseline_queries = [count_queries(baseline_client, BASELINE_PATH)[0] for _ in range(2)]
-    frame_queries = [count_queries(frame_client, BASELINE_PATH)[0] for _ in range(2)]
-    for target in targets:
+    for target in [baseline, frame] + targets:
         for _ in range(2):
             count, sql = count_queries(target.client, target.url)
             target.queries.append(count)
             target.sql = sql
 
     log(f"bench: timing {len(targets)} pages x {iterations} rounds, each after a baseline request")
-    baseline_times, frame_times = [], []
     rng = random.Random(20260101)
     started = time.perf_counter()
     for round_number in range(iterations):
         order = list(targets)
         rng.shuffle(order)
         gc.collect()
-        frame_times.append(get(frame_client, BASELINE_PATH))
+        frame.samples.append(get(frame.client, frame.url))
         for target in order:
-            baseline_times.append(get(baseline_client, BASELINE_PATH))
-            target.times.append(get(target.client, target.url))
+            baseline.samples.append(get(baseline.client, baseline.url))
+            target.samples.append(get(target.client, target.url))
         if (round_number + 1) % 10 == 0:
             log(f"  round {round_number + 1}/{iterations} ({time.perf_counter() - started:.1f} s)")
 
-    for client in [frame_client] + [target.client for target in targets]:
-        client.logout()  # drop the bench's sessions again
-    baseline = {"times": baseline_times, "queries": max(baseline_queries)}
-    frame = {"times": frame_times, "queries": max(frame_queries)}
+    for target in [frame] + targets:
+        target.client.logout()  # drop the bench's sessions again
     return baseline, frame, targets
 
 
-def summarise(baseline, frame, targets, iterations, warmup, meta):
-    baseline_times = baseline["times"]
-    baseline_ms = statistics.median(baseline_times) * 1000
-    frame_ms = statistics.median(frame["times"]) * 1000
+def median_ms(target, clock):
+    return statistics.median(sample[CLOCKS.index(clock)] for sample in target.samples) * 1000
+
+
+def timing(target, baseline):
+    """Median (and p90) milliseconds and ratio to the baseline, on both clocks."""
+    out = {}
+    for clock in CLOCKS:
+        values = [sample[CLOCKS.index(clock)] for sample in target.samples]
+        median = statistics.median(values) * 1000
+        out[clock] = {
+            "median_ms": round(median, 3),
+            "p90_ms": round(quantile(values, 0.9) * 1000, 3),
+            "ratio": round(median / median_ms(baseline, clock), 2),
+        }
+    return out
+
+
+def summarise(baseline, frame, targets, clock, iterations, warmup, meta):
     pages = []
     over_budget, query_growth = [], []
     cases = []
@@ -160,8 +180,8 @@ def summarise(baseline, frame, targets, iterations, warmup, meta):
         by_size = {t.size: t for t in targets if t.case is case}
         small, large = by_size["small"], by_size["large"]
         queries = {size: max(t.queries) for size, t in by_size.items()}
-        median_ms = {size: statistics.median(t.times) * 1000 for size, t in by_size.items()}
-        ratio = {size: median_ms[size] / baseline_ms for size in by_size}
+        times = {size: timing(t, baseline) for size, t in by_size.items()}
+        ratio = {size: times[size][clock]["ratio"] for size in by_size}
         grows = queries["large"] > queries["small"]
         over = case.budget_ratio is not None and ratio["large"] > case.budget_ratio
         problems = []
@@ -178,34 +198,37 @@ def summarise(baseline, frame, targets, iterations, warmup, meta):
             "url": {"small": small.url, "large": large.url},
             "queries": queries,
             "queries_stable": all(len(set(t.queries)) == 1 for t in by_size.values()),
-            "median_ms": {size: round(value, 3) for size, value in median_ms.items()},
-            "p90_ms": {size: round(quantile(t.times, 0.9) * 1000, 3) for size, t in by_size.items()},
-            "ratio": {size: round(value, 2) for size, value in ratio.items()},
+            "median_ms": {size: times[size][clock]["median_ms"] for size in by_size},
+            "ratio": ratio,
             "budget_ratio": case.budget_ratio,
             "status": status,
+            "times": times,
         }
         if grows:
             entry["sql"] = {"small": small.sql, "large": large.sql}
         pages.append(entry)
     summary = {"pages": len(pages), "over_budget": over_budget, "query_growth": query_growth}
+    base_times, frame_times = timing(baseline, baseline), timing(frame, baseline)
     return {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "clock": clock,
         "iterations": iterations,
         "warmup": warmup,
         "database": {"vendor": _vendor(), "key": meta["key"], "build_seconds": meta["build_seconds"]},
         "tenants": {size: {"counts": ctx.counts} for size, ctx in meta["contexts"].items()},
         "baseline": {
             "url": BASELINE_PATH,
-            "median_ms": round(baseline_ms, 3),
-            "p90_ms": round(quantile(baseline_times, 0.9) * 1000, 3),
-            "samples": len(baseline_times),
-            "queries": baseline["queries"],
+            "median_ms": base_times[clock]["median_ms"],
+            "samples": len(baseline.samples),
+            "queries": max(baseline.queries),
+            "times": base_times,
             "signed_in": {
                 "note": "the baseline page signed in as the LARGE tenant's ECT: the cost of the signed-in frame",
-                "median_ms": round(frame_ms, 3),
-                "ratio": round(frame_ms / baseline_ms, 2),
-                "samples": len(frame["times"]),
-                "queries": frame["queries"],
+                "median_ms": frame_times[clock]["median_ms"],
+                "ratio": frame_times[clock]["ratio"],
+                "samples": len(frame.samples),
+                "queries": max(frame.queries),
+                "times": frame_times,
             },
         },
         "pages": pages,
@@ -270,16 +293,20 @@ def main(rebuild=False):
     if iterations < 1 or warmup < 0:
         raise HarnessError("BENCH_ITERATIONS must be at least 1 and BENCH_WARMUP at least 0")
     meta = ensure_database(rebuild=rebuild, log=log)
+    clock = choose_clock()
     baseline, frame, targets = measure(meta["contexts"], iterations, warmup)
-    results = summarise(baseline, frame, targets, iterations, warmup, meta)
+    results = summarise(baseline, frame, targets, clock, iterations, warmup, meta)
     previous = _read_results()
     if "http" in previous:
         results["http"] = previous["http"]  # keep the last `--http` numbers beside these
     RESULTS_FILE.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     summary = results["summary"]
     print(table(results))
-    print(f"Baseline median {results['baseline']['median_ms']:.2f} ms over {results['baseline']['samples']} samples; "
-          f"{iterations} timed requests per page and size. Written to {RESULTS_FILE.name}.")
+    other = "wall" if clock == "cpu" else "cpu"
+    print(f"Times: {CLOCK_NAMES[clock]} (BENCH_CLOCK={clock}); medians of {iterations} requests per page and size, "
+          f"baseline median of {results['baseline']['samples']}. Ratios by {other} clock, LARGE: "
+          + ", ".join(f"{p['name']} {p['times']['large'][other]['ratio']:.1f}x" for p in results["pages"])
+          + f". All numbers in bench/{RESULTS_FILE.name}.")
     for page in results["pages"]:
         if "query_growth" in page["status"]:
             print(f"{page['name']}: {page['queries']['small']} queries at SMALL, {page['queries']['large']} at LARGE "

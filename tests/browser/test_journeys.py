@@ -110,6 +110,15 @@ def test_sign_in_page_and_wrong_password(page, live_server, demo_accounts):
     expect(page.get_by_role("banner").get_by_role("button", name="Sign out")).to_have_count(0)
     check_all_viewports(page, context="sign-in error")
 
+    # Nothing typed: each field says what is missing, next to the field.
+    page.get_by_label("Email").fill("")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".govuk-form-group--error").filter(has=page.get_by_label("Email"))).to_contain_text(
+        "This field is required."
+    )
+    expect(page.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
+    check_all_viewports(page, context="sign-in field errors")
+
 
 BAD_PAGE = """<!DOCTYPE html><html lang="en-GB"><head><title>Bad</title></head><body><main>
 <h1>Bad page</h1><p style="color:#aaa">Too faint to read</p><input type="text" name="nameless">

@@ -46,3 +46,14 @@ def test_seed_demo_refuses_without_demo_mode(settings):
     with pytest.raises(CommandError, match="DEMO_MODE"):
         call_command("seed_demo")
     assert Tenant.objects.count() == 0
+
+
+def test_readme_lists_every_demo_account(capsys, settings):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    out = seed(capsys, settings)
+    for line in out.splitlines()[1:]:
+        role, email, where = line.split("\t")
+        assert f"| {email} | {where} |" in readme, f"README is missing the demo account {email}"
+    assert DEMO_PASSWORD in readme

@@ -1,0 +1,27 @@
+"""Every model of ours has a factory that builds a valid, saved row."""
+
+import pytest
+from django.apps import apps
+
+from ectalign.factory_registry import factories_by_model
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = ["ectalign", "schools", "participants", "programme", "coaching", "events", "reporting"]
+
+
+def our_models():
+    for label in OUR_APPS:
+        for model in apps.get_app_config(label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue  # written by django-simple-history, not by people or factories
+            yield model
+
+
+@pytest.mark.parametrize("model", list(our_models()), ids=lambda m: m._meta.label)
+def test_model_has_a_factory_that_builds_a_valid_row(model):
+    factory = factories_by_model().get(model)
+    assert factory is not None, f"Add a factory for {model._meta.label} to {model._meta.app_label}/factories.py"
+    obj = factory()
+    obj.full_clean()
+    assert model.objects.filter(pk=obj.pk).exists()

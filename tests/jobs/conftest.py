@@ -1,0 +1,42 @@
+"""A real Redis broker and a real Celery worker for tests about jobs.
+
+Uses REDIS_URL (CI points it at the machine's Redis) or the local default, on its own
+database number, flushed before and after. An unreachable Redis fails the test loudly:
+these tests never skip."""
+
+import os
+
+import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+
+from ectalign.celery import app
+
+BROKER_URL = os.environ.get("TEST_BROKER_URL") or (
+    os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/14"
+)
+
+
+@pytest.fixture
+def broker():
+    client = redis.Redis.from_url(BROKER_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as exc:  # pragma: no cover - environment failure
+        pytest.fail(f"Redis broker not reachable at {BROKER_URL}: {exc}. Start Redis (see STACK.md).")
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+@pytest.fixture
+def celery_worker(broker, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")}
+    app.conf.update(broker_url=BROKER_URL, task_always_eager=False, result_backend=BROKER_URL)
+    app.connection_for_write().ensure_connection(max_retries=1)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10) as worker:
+            yield worker
+    finally:
+        app.conf.update(previous)
