@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django_scopes import scopes_disabled
 
 from bench import HarnessError
@@ -221,9 +221,10 @@ def school_leaders(build):
     """One induction tutor and one headteacher per school."""
     from schools.models import Role
 
-    for role, prefix, key in ((Role.INDUCTION_TUTOR, "tutor", "induction_tutor"), (Role.HEADTEACHER, "head", "headteacher")):
+    leaders = ((Role.INDUCTION_TUTOR, "tutor", "induction_tutor"), (Role.HEADTEACHER, "head", "headteacher"))
+    for role, prefix, key in leaders:
         users = build.make_users(prefix, len(build.schools))
-        build.make_memberships(role, zip(users, build.schools))
+        build.make_memberships(role, zip(users, build.schools, strict=True))
         build.record_user(key, users[0])  # the focus school's
         build.count(key, len(users))
 
@@ -240,7 +241,7 @@ def ects(build):
     users = build.make_users("ect", spec.ects)
     pairs = []
     remaining = iter(users)
-    for school, count in zip(build.schools, per_school):
+    for school, count in zip(build.schools, per_school, strict=True):
         pairs += [(next(remaining), school) for _ in range(count)]
     build.make_memberships(Role.ECT, pairs)
     build.data["ect_year"] = {user.pk: 1 + index % 2 for index, user in enumerate(users)}
@@ -263,7 +264,7 @@ def mentors(build):
     users = build.make_users("mentor", spec.mentors)
     pairs = []
     remaining = iter(users)
-    for school, count in zip(build.schools, per_school):
+    for school, count in zip(build.schools, per_school, strict=True):
         pairs += [(next(remaining), school) for _ in range(count)]
     build.make_memberships(Role.MENTOR, pairs)
     build.data["mentors_by_school"] = {}
@@ -369,7 +370,10 @@ def ensure_database(rebuild=False, log=print):
     from bench import cache_key
 
     key = cache_key()
-    meta = None if rebuild else read_meta()
+    try:
+        meta = None if rebuild else read_meta()
+    except OperationalError as error:
+        raise HarnessError(f"cannot open the bench database: {error}") from error
     if meta and meta.get("key") == key:
         log(f"bench: reusing the cached database ({key}, built in {meta['build_seconds']:.1f} s)")
     else:

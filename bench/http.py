@@ -7,7 +7,8 @@ every target answers 200 without a redirect, then loads each target in turn with
 page run is preceded by a baseline run, so every page has a baseline measured next to it.
 
 Settings: BENCH_HTTP_SECONDS (per run, default 5), BENCH_HTTP_CONNECTIONS (default 4),
-BENCH_HTTP_PAGES (comma-separated case names; default: every case with a budget).
+BENCH_HTTP_PAGES (comma-separated case names; default: every case with a budget),
+BENCH_HTTP_TOOL (auto, wrk or python; auto uses wrk when installed).
 """
 
 import http.client
@@ -109,7 +110,7 @@ def run_wrk(wrk, port, path, cookie, seconds, connections, script_path):
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     command.append(f"http://127.0.0.1:{port}{path}")
-    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
+    output = subprocess.run(command, check=False, capture_output=True, text=True, timeout=seconds + 60).stdout
     line = next((line for line in output.splitlines() if line.startswith("BENCHJSON ")), None)
     if line is None:
         raise HarnessError(f"wrk printed no result for {path}:\n{output}")
@@ -207,7 +208,12 @@ def main(rebuild=False):
     session_keys = [cookie.split("=", 1)[1] for _, _, cookie in targets]
     connection.close()  # gunicorn's workers open their own
 
-    wrk = shutil.which("wrk")
+    wanted_tool = os.environ.get("BENCH_HTTP_TOOL", "").strip().lower() or "auto"
+    if wanted_tool not in ("auto", "wrk", "python"):
+        raise HarnessError(f"BENCH_HTTP_TOOL must be auto, wrk or python, not {wanted_tool!r}")
+    wrk = shutil.which("wrk") if wanted_tool != "python" else None
+    if wanted_tool == "wrk" and not wrk:
+        raise HarnessError("BENCH_HTTP_TOOL=wrk but wrk is not installed (apt-get install -y wrk)")
     tool = "wrk" if wrk else "python"
     port = free_port()
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
@@ -216,7 +222,7 @@ def main(rebuild=False):
     config_path.write_text(GUNICORN_CONFIG, encoding="utf-8")
     environ = bench_environ()
     command = [sys.executable, "-m", "gunicorn", "ectalign.wsgi:application", "-c", str(config_path), "--workers", "2",
-               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"]
+               "--no-control-socket", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"]
     log(f"bench: starting gunicorn on 127.0.0.1:{port} (2 workers); load by {tool}, {connections} connections, "
         f"{seconds} s per run")
     results = {"size": size, "tool": tool, "connections": connections, "seconds": seconds, "workers": 2,
@@ -246,8 +252,10 @@ def main(rebuild=False):
                 base = load(BASELINE_PATH, None)
                 page = load(path, cookie)
                 baselines.append(base)
-                results["pages"].append({"name": name, "url": path, **rounded(page), "baseline": rounded(base),
-                                         "p50_ratio": round(page["p50_ms"] / base["p50_ms"], 2) if base["p50_ms"] else None})
+                ratio = round(page["p50_ms"] / base["p50_ms"], 2) if base["p50_ms"] else None
+                results["pages"].append(
+                    {"name": name, "url": path, **rounded(page), "baseline": rounded(base), "p50_ratio": ratio}
+                )
             results["baseline"] = {key: round(statistics.median(b[key] for b in baselines), 3)
                                    for key in ("rps", "p50_ms", "p95_ms", "p99_ms")}
         finally:
@@ -292,7 +300,8 @@ def http_table(results):
     widths = [max(len(row[i]) for row in rows + [headers]) for i in range(len(headers))]
 
     def line(row):
-        return "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        cells = zip(row, widths, strict=True)
+        return "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(cells))
 
     title = (f"HTTP, {results['size'].upper()} tenant: gunicorn {results['workers']} workers, {results['tool']}, "
              f"{results['connections']} connections, {results['seconds']} s per run")

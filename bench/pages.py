@@ -14,8 +14,8 @@ Every case is measured at SMALL and at LARGE; its SQL query count must not grow 
 them, budget or not.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 from django.urls import reverse
 
@@ -25,7 +25,7 @@ class PageCase:
     name: str
     url: Callable
     user: Callable
-    budget_ratio: Optional[float] = None
+    budget_ratio: float | None = None
     scope: str = "school"
 
     def __post_init__(self):
@@ -63,7 +63,9 @@ def focus_school_id(ctx):
 
 register(PageCase("ect_home", path("home"), signed_in_as("ect"), budget_ratio=5, scope="school"))
 register(PageCase("mentor_home", path("home"), signed_in_as("mentor"), budget_ratio=5, scope="school"))
-register(PageCase("induction_tutor_home", path("home"), signed_in_as("induction_tutor"), budget_ratio=8, scope="school"))
+register(
+    PageCase("induction_tutor_home", path("home"), signed_in_as("induction_tutor"), budget_ratio=8, scope="school")
+)
 register(PageCase("headteacher_home", path("home"), signed_in_as("headteacher"), scope="school"))
 # The delivery partner's home lists every school of the tenant with its counts.
 register(PageCase("dp_staff_home", path("home"), signed_in_as("dp_staff"), scope="tenant"))

@@ -275,7 +275,11 @@ def table(results):
     numeric = {2, 3, 4, 5}
 
     def line(row):
-        return "  ".join(str(cell).rjust(w) if i in numeric else str(cell).ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        cells = [
+            str(cell).rjust(width) if i in numeric else str(cell).ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
 
     out = [line(headers), "  ".join("-" * w for w in widths)]
     out += [line(row) for row in rows]
@@ -303,10 +307,10 @@ def main(rebuild=False):
     summary = results["summary"]
     print(table(results))
     other = "wall" if clock == "cpu" else "cpu"
-    print(f"Times: {CLOCK_NAMES[clock]} (BENCH_CLOCK={clock}); medians of {iterations} requests per page and size, "
-          f"baseline median of {results['baseline']['samples']}. Ratios by {other} clock, LARGE: "
-          + ", ".join(f"{p['name']} {p['times']['large'][other]['ratio']:.1f}x" for p in results["pages"])
-          + f". All numbers in bench/{RESULTS_FILE.name}.")
+    print(f"Times are {CLOCK_NAMES[clock]} (BENCH_CLOCK={clock}): medians of {iterations} requests per page and "
+          f"size; the baseline's of {results['baseline']['samples']}. All numbers: bench/{RESULTS_FILE.name}.")
+    print(f"For comparison, ratios at LARGE by {CLOCK_NAMES[other]}: "
+          + ", ".join(f"{p['name']} {p['times']['large'][other]['ratio']:.1f}x" for p in results["pages"]) + ".")
     for page in results["pages"]:
         if "query_growth" in page["status"]:
             print(f"{page['name']}: {page['queries']['small']} queries at SMALL, {page['queries']['large']} at LARGE "

@@ -8,12 +8,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 LOGIN_TIME_KEY = "signed_in_at"
+RENEWED_KEY = "renewed_at"
 
 
 class SessionLifetimeMiddleware:
     """End a session ``SESSION_ABSOLUTE_LIFETIME_SECONDS`` after sign-in, however
-    active it has been. (The idle timeout is the session cookie's age, renewed on
-    every request.)"""
+    active it has been, and renew the idle timeout (the session's expiry) while the
+    person works, writing the renewal at most every ``SESSION_RENEW_SECONDS``."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,6 +28,8 @@ class SessionLifetimeMiddleware:
             elif now - started > settings.SESSION_ABSOLUTE_LIFETIME_SECONDS:
                 logout(request)
                 return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+            if now - request.session.get(RENEWED_KEY, 0) > settings.SESSION_RENEW_SECONDS:
+                request.session[RENEWED_KEY] = now  # saving resets the expiry to the idle timeout
         return self.get_response(request)
 
 

@@ -221,12 +221,15 @@ LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ectalign"
 
-# Sessions: an idle timeout (the cookie's age, renewed on each request) and an absolute
-# lifetime counted from sign-in (ectalign.security.SessionLifetimeMiddleware).
+# Sessions: an idle timeout (the cookie's age, renewed as the person works) and an
+# absolute lifetime counted from sign-in (ectalign.security.SessionLifetimeMiddleware).
+# The renewal is written at most every SESSION_RENEW_SECONDS rather than on every
+# request, which would cost a database write per page.
 SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=2 * 60 * 60)
 SESSION_ABSOLUTE_LIFETIME_SECONDS = env.int("SESSION_ABSOLUTE_LIFETIME_SECONDS", default=12 * 60 * 60)
+SESSION_RENEW_SECONDS = 5 * 60
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

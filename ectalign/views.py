@@ -28,9 +28,14 @@ def home(request):
     context = {"membership": membership}
     if membership.is_delivery_partner:
         context["schools"] = selectors.schools_with_counts(tenant=membership.tenant)
+    elif membership.is_school_leader:
+        context["school"] = membership.school
+        counts = selectors.school_role_counts(school=membership.school)
+        context["ect_count"] = counts.get(Role.ECT, 0)
+        context["mentor_count"] = counts.get(Role.MENTOR, 0)
     elif membership.school_id:
         context["school"] = membership.school
-        context["people"] = selectors.school_people(school=membership.school)
+        context["induction_tutors"] = selectors.induction_tutors(school=membership.school)
     return render(request, HOME_TEMPLATES[membership.role], context)
 
 

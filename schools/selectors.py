@@ -31,13 +31,32 @@ def school_people(*, school):
     ]
 
 
+def school_role_counts(*, school):
+    """How many people hold each role in the school: {role: count}."""
+    rows = (
+        Membership.objects.filter(tenant_id=school.tenant_id, school=school, is_active=True)
+        .values("role")
+        .annotate(n=Count("pk"))
+    )
+    return {row["role"]: row["n"] for row in rows}
+
+
+def induction_tutors(*, school):
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            tenant_id=school.tenant_id, school=school, role=Role.INDUCTION_TUTOR, is_active=True
+        ).select_related("user")
+    ]
+
+
 def get_school_for_user(request, pk):
     """One school the active membership may see, or 404: delivery-partner staff see
     their tenant's schools; induction tutors and headteachers their own school."""
     membership = request.membership
     if membership is None:
         raise Http404
-    schools = School.objects.filter(tenant=membership.tenant)
+    schools = School.objects.filter(tenant=membership.tenant).select_related("tenant")
     if membership.role in DELIVERY_PARTNER_ROLES:
         pass
     elif membership.is_school_leader:

@@ -45,13 +45,28 @@ def test_session_key_rotates_at_sign_in(world, client):
     assert LOGIN_TIME_KEY in client.session
 
 
-def test_idle_timeout_is_the_renewed_cookie_age(settings, world, client_for):
+def test_idle_timeout_is_renewed_while_the_person_works(settings, world, client_for):
+    from django.contrib.sessions.models import Session
+
+    from ectalign.security import RENEWED_KEY
+
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_TIMEOUT_SECONDS
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     client = client_for(world.user(Role.ECT))
+    session = client.session
+    session[RENEWED_KEY] = time.time() - settings.SESSION_RENEW_SECONDS - 1
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(expire_date="2000-01-01T00:00:00Z")
+    response = client.get(reverse("home"))
+    assert response.status_code == 302  # an expired session is not renewed: sign in again
+    client = client_for(world.user(Role.ECT))
+    session = client.session
+    session[RENEWED_KEY] = time.time() - settings.SESSION_RENEW_SECONDS - 1
+    session.save()
     response = client.get(reverse("home"))
     assert response.cookies["sessionid"]["max-age"] == settings.SESSION_IDLE_TIMEOUT_SECONDS
     assert response.cookies["sessionid"]["httponly"]
+    # Within the renewal interval nothing is written.
+    assert "sessionid" not in client.get(reverse("home")).cookies
 
 
 def test_session_ends_after_its_absolute_lifetime(settings, world, client_for):

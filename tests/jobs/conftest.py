@@ -34,9 +34,20 @@ def celery_worker(broker, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")}
     app.conf.update(broker_url=BROKER_URL, task_always_eager=False, result_backend=BROKER_URL)
+    _reset_connections()
     app.connection_for_write().ensure_connection(max_retries=1)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10) as worker:
             yield worker
     finally:
         app.conf.update(previous)
+        _reset_connections()
+
+
+def _reset_connections():
+    """Drop pooled broker connections made with another broker URL."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    # The result backend is cached per app (or per thread): rebuild it from the new URL.
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)

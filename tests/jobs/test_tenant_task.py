@@ -31,17 +31,17 @@ def unscoped_query():
 
 def test_a_tenant_task_sees_only_its_tenant(world, celery_worker):
     result = school_names_in_scope.delay(tenant_id=world.tenant_a.pk)
-    assert result.get(timeout=20) == ["Alder Primary", "Aspen Academy"]
+    assert result.get(timeout=60) == ["Alder Primary", "Aspen Academy"]
     result = school_names_in_scope.delay(tenant_id=world.tenant_b.pk)
-    assert result.get(timeout=20) == ["Birch School"]
+    assert result.get(timeout=60) == ["Birch School"]
 
 
 def test_a_task_without_scope_cannot_read_tenant_data(world, celery_worker):
-    assert unscoped_query.delay().get(timeout=20) == "refused"
+    assert unscoped_query.delay().get(timeout=60) == "refused"
 
 
 def test_cross_tenant_work_is_declared(world, celery_worker):
-    assert count_all_schools.delay().get(timeout=20) == 3
+    assert count_all_schools.delay().get(timeout=60) == 3
 
 
 def test_a_tenant_task_needs_its_tenant(world):
