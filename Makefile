@@ -41,7 +41,7 @@ demo: install
 
 # pytest's exit code 5 (no tests collected) is a failure, never a pass.
 test: install system-deps
-	@$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS); rc=$$?; \
+	@$(PY) -m pytest -n 2 $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "FAIL: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 bench: install

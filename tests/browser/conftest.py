@@ -4,8 +4,7 @@
 pytest-playwright supplies the session-scoped ``browser`` and a fresh ``context``/``page``
 per test; this file points it at /usr/bin/chromium (no ``playwright install``), gives every
 context the live server as its base URL and a desktop viewport, and marks every test in
-this folder ``browser`` and puts it in the ``browser`` xdist group (``make test`` runs
-``pytest -n 2 --dist loadgroup``: one worker runs all of them, with one browser).
+this folder ``browser``.
 """
 
 import os
@@ -31,15 +30,13 @@ CHROMIUM_ARGS = [
 HERE = Path(__file__).resolve().parent
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    # tryfirst: the marks must be on the items before xdist's loadgroup hook reads them.
+    """Mark every test of this folder ``browser`` (so ``-m "not browser"`` can leave
+    them out). They run on any xdist worker: each worker has its own live server and
+    its own Chromium."""
     for item in items:
-        if HERE in Path(str(item.path)).resolve().parents:
-            if not item.get_closest_marker("browser"):
-                item.add_marker(pytest.mark.browser)
-            if not item.get_closest_marker("xdist_group"):
-                item.add_marker(pytest.mark.xdist_group("browser"))
+        if HERE in Path(str(item.path)).resolve().parents and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,6 @@ from tests.browser.axe import PHONE, assert_no_horizontal_scroll, check_all_view
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.xdist_group("browser"),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -90,6 +89,7 @@ def test_sign_out_from_the_header(page, live_server, demo_accounts):
 
     # Signed out directly (the header form POSTs), back at the sign-in page.
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to ectalign")
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
     expect(page.get_by_role("banner").get_by_role("button", name="Sign out")).to_have_count(0)
     check_all_viewports(page, context="signed out")
 

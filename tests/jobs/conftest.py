@@ -12,28 +12,34 @@ from celery.contrib.testing.worker import start_worker
 
 from ectalign.celery import app
 
-BROKER_URL = os.environ.get("TEST_BROKER_URL") or (
-    os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/14"
-)
+REDIS_SERVER = (os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
 
 
 @pytest.fixture
-def broker():
-    client = redis.Redis.from_url(BROKER_URL)
+def broker_url(worker_id):
+    """A Redis database of this test process's own (xdist workers run in parallel and
+    each flushes its database)."""
+    number = 14 if worker_id == "master" else 14 - int(worker_id.removeprefix("gw")) - 1
+    return f"{REDIS_SERVER}/{number}"
+
+
+@pytest.fixture
+def broker(broker_url):
+    client = redis.Redis.from_url(broker_url)
     try:
         client.ping()
     except redis.exceptions.ConnectionError as exc:  # pragma: no cover - environment failure
-        pytest.fail(f"Redis broker not reachable at {BROKER_URL}: {exc}. Start Redis (see STACK.md).")
+        pytest.fail(f"Redis broker not reachable at {broker_url}: {exc}. Start Redis (see STACK.md).")
     client.flushdb()
     yield client
     client.flushdb()
 
 
 @pytest.fixture
-def celery_worker(broker, settings):
+def celery_worker(broker, broker_url, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")}
-    app.conf.update(broker_url=BROKER_URL, task_always_eager=False, result_backend=BROKER_URL)
+    app.conf.update(broker_url=broker_url, task_always_eager=False, result_backend=broker_url)
     _reset_connections()
     app.connection_for_write().ensure_connection(max_retries=1)
     try:

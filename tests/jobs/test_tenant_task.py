@@ -7,7 +7,7 @@ from ectalign.celery import app
 from ectalign.tasks import CrossTenantTask, TenantTask
 from schools.models import School
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.broker, pytest.mark.xdist_group("broker")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.broker]
 
 
 @app.task(base=TenantTask, name="tests.school_names_in_scope")
