@@ -8,6 +8,7 @@ urlpatterns = [
     path("switch-role/", views.switch_membership, name="switch_membership"),
     path("healthz", health.healthz, name="healthz"),
     path("schools/", include("schools.urls")),
+    path("programmes/", include("programme.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

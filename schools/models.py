@@ -143,8 +143,8 @@ class Membership(TenantOwned):
                 name="membership_unique_without_school",
             ),
             models.CheckConstraint(
-                condition=(Q(role__in=[r.value for r in SCHOOL_ROLES]) & Q(school__isnull=False))
-                | (Q(role__in=[r.value for r in TENANT_ROLES]) & Q(school__isnull=True)),
+                condition=(Q(role__in=sorted(SCHOOL_ROLES)) & Q(school__isnull=False))
+                | (Q(role__in=sorted(TENANT_ROLES)) & Q(school__isnull=True)),
                 name="membership_school_matches_role",
             ),
         ]

@@ -18,9 +18,11 @@ PLACES = ("own", "sibling", "other")
 
 @dataclass(frozen=True)
 class Public:
-    """Reachable without signing in."""
+    """Reachable without signing in. ``kwargs(world)`` gives the URL kwargs of a public
+    page addressed by an object that belongs to no tenant (a programme's slug)."""
 
     status: int = 200
+    kwargs: Callable = field(default=None)
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,16 @@ def membership_for(world, place, role):
     return world.outsiders[role].memberships.first()
 
 
+def public_programme(world):
+    """A programme with one module: programmes are global, the same for every place."""
+    from programme.factories import ModuleFactory
+
+    return {"slug": ModuleFactory().programme.slug}
+
+
 ROUTES = {
+    "programme:list": Public(),
+    "programme:detail": Public(kwargs=public_programme),
     "home": SignedIn(),
     "healthz": Public(),
     "bench_baseline": Public(),

@@ -144,6 +144,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['headteacher', 'induction_tutor', 'ect', 'mentor']), ('school__isnull', False)), models.Q(('role__in', ['dp_staff', 'dp_admin', 'facilitator', 'coach']), ('school__isnull', True)), _connector='OR'), name='membership_school_matches_role'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['ect', 'headteacher', 'induction_tutor', 'mentor']), ('school__isnull', False)), models.Q(('role__in', ['coach', 'dp_admin', 'dp_staff', 'facilitator']), ('school__isnull', True)), _connector='OR'), name='membership_school_matches_role'),
         ),
     ]

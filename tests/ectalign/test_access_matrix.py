@@ -39,6 +39,10 @@ def test_classification_lists_no_stale_routes():
     assert set(ROUTES) <= names, f"tests/access.py lists routes that no longer exist: {set(ROUTES) - names}"
 
 
+def _public_kwargs(spec, world):
+    return spec.kwargs(world) if isinstance(spec, Public) and spec.kwargs else {}
+
+
 def _request(client, spec, url, data=None):
     method = getattr(spec, "method", "get")
     return client.post(url, data or {}) if method == "post" else client.get(url)
@@ -55,7 +59,7 @@ def test_anonymous(world, client, name, spec):
         kwargs = spec.kwargs(world, "own", "ect")
         data = spec.data(world, "own", "ect") if spec.data else None
     else:
-        kwargs, data = {}, None
+        kwargs, data = _public_kwargs(spec, world), None
     url = reverse(name, kwargs=kwargs)
     response = _request(client, spec, url, data)
     if isinstance(spec, Public):
@@ -77,7 +81,7 @@ def test_roles(world, client_for, name, spec, role):
             expected = spec.expected(role, place)
             assert response.status_code == expected, f"{name} as {role} at {place}: {response.status_code} != {expected}"
         return
-    response = _request(client, spec, reverse(name))
+    response = _request(client, spec, reverse(name, kwargs=_public_kwargs(spec, world)))
     if isinstance(spec, Public):
         assert response.status_code == spec.status
     elif isinstance(spec, SignedIn):

@@ -74,6 +74,9 @@ def autocomplete_cases():
 
 @pytest.mark.parametrize("model,field_name", list(autocomplete_cases()))
 def test_autocomplete_offers_only_own_tenant(world, client_for, model, field_name):
+    related = model._meta.get_field(field_name).related_model
+    make(related, world.tenant_a, world)
+    make(related, world.tenant_b, world)
     client = client_for(world.user(Role.DP_STAFF))
     response = client.get(
         reverse("admin:autocomplete"),
@@ -81,7 +84,6 @@ def test_autocomplete_offers_only_own_tenant(world, client_for, model, field_nam
     )
     assert response.status_code == 200
     ids = {int(r["id"]) for r in response.json()["results"]}
-    related = model._meta.get_field(field_name).related_model
     own_ids = set(related.objects.filter(tenant=world.tenant_a).values_list("pk", flat=True))
     foreign_ids = set(related.objects.filter(tenant=world.tenant_b).values_list("pk", flat=True))
     assert own_ids and ids == own_ids

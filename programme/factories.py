@@ -1,0 +1,143 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from programme.models import (
+    Audience,
+    CoachingFocusArea,
+    Cohort,
+    DiagnosticQuestion,
+    EventTemplate,
+    Module,
+    ModuleActivity,
+    Programme,
+    ProgrammeYear,
+    Season,
+    Strand,
+    Term,
+)
+from schools.factories import TenantFactory
+
+
+class ProgrammeFactory(DjangoModelFactory):
+    """An ECT programme; ``ProgrammeFactory(mentor=True)`` a mentor programme that
+    accompanies a new ECT programme."""
+
+    class Meta:
+        model = Programme
+
+    class Params:
+        mentor = factory.Trait(
+            audience=Audience.MENTOR,
+            ect_programme=factory.SubFactory("programme.factories.ProgrammeFactory"),
+        )
+
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+    title = factory.Sequence(lambda n: f"Early career programme {n}")
+    audience = Audience.ECT
+    lead_provider = "Example Lead Provider"
+    version = "2026-28"
+
+
+class ProgrammeYearFactory(DjangoModelFactory):
+    class Meta:
+        model = ProgrammeYear
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    weeks = 39
+
+
+class StrandFactory(DjangoModelFactory):
+    class Meta:
+        model = Strand
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    code = factory.Sequence(lambda n: f"S{n}")
+    name = factory.Sequence(lambda n: f"Strand {n}")
+
+
+class TermFactory(DjangoModelFactory):
+    """A 13-week autumn term of year 1 (weeks 1-13)."""
+
+    class Meta:
+        model = Term
+
+    year = factory.SubFactory(ProgrammeYearFactory)
+    programme = factory.LazyAttribute(lambda t: t.year.programme)
+    number = factory.Sequence(lambda n: n + 1)
+    season = Season.AUTUMN
+    theme = "Creating the conditions for learning"
+    start_week = 1
+    end_week = 13
+
+
+class ModuleFactory(DjangoModelFactory):
+    """A fortnightly self-study module in the first two weeks of its term."""
+
+    class Meta:
+        model = Module
+
+    term = factory.SubFactory(TermFactory)
+    programme = factory.LazyAttribute(lambda m: m.term.programme)
+    strand = factory.SubFactory(StrandFactory, programme=factory.SelfAttribute("..programme"))
+    code = factory.Sequence(lambda n: f"M{n}")
+    title = factory.Sequence(lambda n: f"Module {n}")
+    kind = Module.Kind.SELF_STUDY
+    order = factory.Sequence(lambda n: n)
+    start_week = factory.LazyAttribute(lambda m: m.term.start_week)
+    end_week = factory.LazyAttribute(lambda m: min(m.term.start_week + 1, m.term.end_week))
+
+
+class ModuleActivityFactory(DjangoModelFactory):
+    class Meta:
+        model = ModuleActivity
+
+    module = factory.SubFactory(ModuleFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    kind = ModuleActivity.Kind.READ
+    title = "Content to read"
+
+
+class EventTemplateFactory(DjangoModelFactory):
+    class Meta:
+        model = EventTemplate
+
+    term = factory.SubFactory(TermFactory)
+    programme = factory.LazyAttribute(lambda e: e.term.programme)
+    code = factory.Sequence(lambda n: f"CONF-{n}")
+    kind = EventTemplate.Kind.CONFERENCE
+    audience = factory.LazyAttribute(lambda e: e.programme.audience)
+    number = 1
+    title = "Enabling conditions for learning"
+    half_term = ""
+    hours = 6
+
+
+class CoachingFocusAreaFactory(DjangoModelFactory):
+    class Meta:
+        model = CoachingFocusArea
+
+    programme = factory.SubFactory(ProgrammeFactory, mentor=True)
+    code = factory.Sequence(lambda n: f"focus-{n}")
+    title = "Deliberate practice"
+    description = "The ECT rehearses the step several times, with feedback after each attempt."
+
+
+class DiagnosticQuestionFactory(DjangoModelFactory):
+    class Meta:
+        model = DiagnosticQuestion
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    strand = factory.SubFactory(StrandFactory, programme=factory.SelfAttribute("..programme"))
+    order = factory.Sequence(lambda n: n + 1)
+    text = "How securely are your classroom routines established?"
+
+
+class CohortFactory(DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    tenant = factory.SubFactory(TenantFactory)
+    name = factory.Sequence(lambda n: f"September 2026 starters {n}")
+    start_year = 2026
+    programme = factory.SubFactory(ProgrammeFactory)
