@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from schools.models import Membership
+from schools.models import Membership, Role
 
 
 class SchoolsError(Exception):
@@ -26,6 +26,13 @@ def add_membership(*, actor, tenant, email, role, school=None, full_name=""):
         user.save(update_fields=["full_name"])
     if school is not None and school.tenant_id != tenant.pk:
         raise SchoolsError("That school belongs to another delivery partner.")
+    existing = Membership.objects.filter(user=user, tenant=tenant, school=school, role=role)
+    if existing.exists():
+        where = school.name if school is not None else tenant.name
+        raise SchoolsError(
+            f"{email} already holds this role ({Role(role).label.lower()}) at {where}: "
+            "find them in the list instead of adding them again."
+        )
     membership = Membership(user=user, tenant=tenant, school=school, role=role)
     try:
         membership.full_clean()
