@@ -3,7 +3,9 @@
 Idempotent: every row is found by its natural key before it is created, so running the
 seed twice changes nothing."""
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -97,4 +99,59 @@ def seed_demo():
         first_school = School.objects.get(tenant=tenant, urn="900001")
         tutor = get_user_model().objects.get(email=f"tutor.northshire-s1@{DEMO_DOMAIN}")
         _member(tutor, tenant, Role.MENTOR, first_school)
+        _seed_training_records()
     return accounts
+
+
+# The demo's two intakes: year-1 ECTs started in September 2026 on the 2026-28
+# programme; year-2 ECTs started in September 2025 on the three-strand programme.
+YEAR_1_START = dt.date(2026, 9, 2)
+YEAR_2_START = dt.date(2025, 9, 3)
+
+
+def _seed_training_records():
+    """Programmes, cohorts, ECT and mentor records, school periods and mentorships for
+    every demo school: mentor1 mentors ect1 and ect2 (year 1), mentor2 ect3 and ect4
+    (year 2); ect2 of each school works 0.6 FTE."""
+    from participants.models import ECT, ECTAtSchool, Mentor, MentorAtSchool, Mentorship
+    from programme.models import Cohort, Programme
+    from programme.services import load_all_programmes
+
+    load_all_programmes()
+    User = get_user_model()
+    for tenant in Tenant.objects.filter(slug__in=[spec["slug"] for spec in TENANTS]):
+        cohorts = {
+            1: Cohort.objects.get_or_create(
+                tenant=tenant, name="September 2026",
+                defaults={"start_year": 2026, "programme": Programme.objects.get(slug="ittecf-2026-28"),
+                          "mentor_programme": Programme.objects.get(slug="ittecf-2026-28-mentor")},
+            )[0],
+            2: Cohort.objects.get_or_create(
+                tenant=tenant, name="September 2025",
+                defaults={"start_year": 2025, "programme": Programme.objects.get(slug="three-strand"),
+                          "mentor_programme": Programme.objects.filter(slug="three-strand-mentor").first()},
+            )[0],
+        }
+        for index, school in enumerate(School.objects.filter(tenant=tenant).order_by("urn")):
+            short = f"{tenant.slug}-s{index + 1}"
+            mentors = {}
+            for key in ("mentor1", "mentor2"):
+                user = User.objects.get(email=f"{key}.{short}@{DEMO_DOMAIN}")
+                mentor, _ = Mentor.objects.get_or_create(tenant=tenant, user=user, defaults={"cohort": cohorts[1]})
+                MentorAtSchool.objects.get_or_create(
+                    tenant=tenant, mentor=mentor, school=school, defaults={"started_on": YEAR_2_START}
+                )
+                mentors[key] = mentor
+            for number in (1, 2, 3, 4):
+                year = 1 if number <= 2 else 2
+                start = YEAR_1_START if year == 1 else YEAR_2_START
+                user = User.objects.get(email=f"ect{number}.{short}@{DEMO_DOMAIN}")
+                ect, _ = ECT.objects.get_or_create(
+                    tenant=tenant, user=user,
+                    defaults={"induction_start": start, "cohort": cohorts[year],
+                              "fte": Decimal("0.60") if number == 2 else Decimal("1.00"),
+                              "trn": f"{3000000 + index * 10 + number}", "phase": school.phase if school.phase in ("primary", "secondary", "special") else ""},
+                )
+                ECTAtSchool.objects.get_or_create(tenant=tenant, ect=ect, school=school, defaults={"started_on": start})
+                mentor = mentors["mentor1" if year == 1 else "mentor2"]
+                Mentorship.objects.get_or_create(tenant=tenant, ect=ect, mentor=mentor, defaults={"started_on": start})
