@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("schools/", include("schools.urls")),
     path("programmes/", include("programme.urls")),
+    path("self-study/", include("programme.self_study_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

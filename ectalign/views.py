@@ -36,6 +36,10 @@ def home(request):
     elif membership.school_id:
         context["school"] = membership.school
         context["induction_tutors"] = selectors.induction_tutors(school=membership.school)
+        if membership.role == Role.MENTOR:
+            from participants.selectors import current_mentorships
+
+            context["mentorships"] = current_mentorships(mentor_user=request.user, tenant=request.tenant)
     return render(request, HOME_TEMPLATES[membership.role], context)
 
 

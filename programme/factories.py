@@ -1,7 +1,9 @@
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from programme.models import (
+    ActivityCompletion,
     Audience,
     CoachingFocusArea,
     Cohort,
@@ -141,3 +143,60 @@ class CohortFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"September 2026 starters {n}")
     start_year = 2026
     programme = factory.SubFactory(ProgrammeFactory)
+
+
+# --- Year 2 ------------------------------------------------------------------------------
+# ECTs come from participants.factories, which imports this module: named by path.
+
+import datetime  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from programme.models import ActionPlan, ActionPlanItem, DiagnosticResponse  # noqa: E402
+
+
+class DiagnosticResponseFactory(DjangoModelFactory):
+    class Meta:
+        model = DiagnosticResponse
+
+    ect = factory.SubFactory("participants.factories.ECTFactory")
+    tenant = factory.SelfAttribute("ect.tenant")
+    question = factory.SubFactory(DiagnosticQuestionFactory, programme=factory.SelfAttribute("..ect.cohort.programme"))
+    answer = DiagnosticResponse.Answer.DEVELOPING
+    answered_at = factory.LazyFunction(timezone.now)
+
+
+class ActionPlanFactory(DjangoModelFactory):
+    """A plan the ECT has proposed."""
+
+    class Meta:
+        model = ActionPlan
+
+    ect = factory.SubFactory("participants.factories.ECTFactory")
+    tenant = factory.SelfAttribute("ect.tenant")
+    status = ActionPlan.Status.PROPOSED
+    proposed_at = factory.LazyFunction(timezone.now)
+
+
+class ActionPlanItemFactory(DjangoModelFactory):
+    """A self-study module of the ECT's own programme, planned for 1 March 2028."""
+
+    class Meta:
+        model = ActionPlanItem
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    tenant = factory.SelfAttribute("plan.tenant")
+    module = factory.LazyAttribute(lambda item: ModuleFactory(term__year__programme=item.plan.ect.cohort.programme))
+    planned_by = datetime.date(2028, 3, 1)
+    reason = "Suggested by my diagnostic"
+
+
+class ActivityCompletionFactory(DjangoModelFactory):
+    class Meta:
+        model = ActivityCompletion
+
+    tenant = factory.SubFactory(TenantFactory)
+    user = factory.SubFactory("ectalign.factories.UserFactory")
+    activity = factory.SubFactory(ModuleActivityFactory)
+    completed_at = factory.LazyFunction(timezone.now)
+    completed_by = factory.SelfAttribute("user")

@@ -513,3 +513,127 @@ class Cohort(TenantOwned):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+class ActivityCompletion(TenantOwned):
+    """A participant (ECT or mentor) has done one activity of a module: who ticked it
+    and when. A module is complete when all its activities are."""
+
+    user = models.ForeignKey("ectalign.User", on_delete=models.CASCADE, related_name="activity_completions")
+    activity = models.ForeignKey(ModuleActivity, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField()
+    completed_by = models.ForeignKey("ectalign.User", on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["completed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user", "activity"], name="activity_done_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.activity}"
+
+
+# --- Year 2: the diagnostic and the action plan ------------------------------------------
+
+
+class DiagnosticResponse(TenantOwned):
+    """An ECT's answer to one question of the year-2 diagnostic. Answering again
+    replaces the answer (its history keeps the earlier ones)."""
+
+    class Answer(models.TextChoices):
+        SECURE = "secure", "I do this confidently"
+        DEVELOPING = "developing", "Sometimes"
+        NOT_YET = "not_yet", "Not yet: I want to revisit this"
+
+    # Answers that suggest revisiting the question's modules.
+    REVISIT = frozenset({Answer.DEVELOPING, Answer.NOT_YET})
+
+    ect = models.ForeignKey("participants.ECT", on_delete=models.CASCADE, related_name="diagnostic_responses")
+    question = models.ForeignKey(DiagnosticQuestion, on_delete=models.CASCADE, related_name="responses")
+    answer = models.CharField(max_length=20, choices=Answer.choices)
+    answered_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["ect", "question"], name="diagnostic_response_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.ect}: {self.get_answer_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.ect_id and self.question_id and self.question.programme_id != self.ect.cohort.programme_id:
+            raise ValidationError({"question": "Choose a question of the ECT's own programme."})
+
+
+class ActionPlan(TenantOwned):
+    """The year-2 self-study action plan an ECT proposes and their mentor agrees: which
+    modules to revisit or stretch into, and by when. One per ECT; changing an agreed
+    plan proposes it again."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PROPOSED = "proposed", "Proposed by the ECT"
+        AGREED = "agreed", "Agreed with the mentor"
+
+    ect = models.OneToOneField("participants.ECT", on_delete=models.CASCADE, related_name="action_plan")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    agreed_by = models.ForeignKey(
+        "ectalign.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The mentor who agreed the plan.",
+    )
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="agreed") | (Q(agreed_at__isnull=False) & Q(agreed_by__isnull=False)),
+                name="action_plan_agreed_says_who_and_when",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Action plan of {self.ect}"
+
+
+class ActionPlanItem(TenantOwned):
+    """One module of an action plan (a self-study module to revisit or a stretch
+    module), the date the ECT plans to finish it by and why."""
+
+    PLANNABLE_KINDS = (Module.Kind.SELF_STUDY, Module.Kind.STRETCH)
+    REASON_MAX_LENGTH = 200
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="items")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="action_plan_items")
+    planned_by = models.DateField()
+    reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["module__order", "module__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "module"], name="action_plan_module_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.module.title} by {self.planned_by}"
+
+    def clean(self):
+        super().clean()
+        if self.plan_id and self.module_id:
+            if self.module.programme_id != self.plan.ect.cohort.programme_id:
+                raise ValidationError({"module": "Choose a module of the ECT's own programme."})
+            if self.module.kind not in self.PLANNABLE_KINDS:
+                raise ValidationError({"module": "Choose a self-study or stretch module."})

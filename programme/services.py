@@ -613,3 +613,37 @@ def create_cohort(*, actor, tenant, name, start_year, programme, mentor_programm
     cohort._history_user = actor
     cohort.save()
     return cohort
+
+
+# --- Self-study progress -------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_checklist(*, actor, participant_user, tenant, module_progress, done_activity_ids, now=None):
+    """Record which activities of one module the participant has done: ticked ones are
+    added (who and when), unticked ones removed. A module that has not opened yet for
+    the participant cannot be ticked; nothing is written then."""
+    from django.utils import timezone
+
+    from programme.models import ActivityCompletion
+    from programme.progress import Status
+
+    module = module_progress.module
+    if module_progress.status == Status.UPCOMING:
+        raise ProgrammeError(
+            f"{module.title} opens on {module_progress.release_date:%-d %B %Y}: "
+            "you can tick its activities from then. Carry on with the modules that are open."
+        )
+    allowed = {state.activity.pk for state in module_progress.activities}
+    wanted = {int(pk) for pk in done_activity_ids}
+    unknown = wanted - allowed
+    if unknown:
+        raise ProgrammeError(f"Those activities are not part of {module.title}: reload the page and try again.")
+    now = now or timezone.now()
+    done = {state.activity.pk for state in module_progress.activities if state.done}
+    ActivityCompletion.objects.filter(tenant=tenant, user=participant_user, activity_id__in=done - wanted).delete()
+    for pk in sorted(wanted - done):  # one by one, so each keeps its history row
+        ActivityCompletion.objects.create(
+            tenant=tenant, user=participant_user, activity_id=pk, completed_at=now, completed_by=actor
+        )
+    return len(wanted - done), len(done - wanted)

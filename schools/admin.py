@@ -5,7 +5,7 @@ from django.core.validators import validate_email
 
 from ectalign.admin import TenantScopedAdmin
 from schools import services
-from schools.models import Membership, School, Tenant
+from schools.models import InsetDay, Membership, School, TermDates, Tenant
 
 
 @admin.register(Tenant)
@@ -111,3 +111,24 @@ class MembershipAdmin(TenantScopedAdmin):
         )
         obj.pk = created.pk
         obj.user = created.user
+
+
+@admin.register(TermDates)
+class TermDatesAdmin(TenantScopedAdmin):
+    """Single terms, for corrections. People set a whole year at once on the term-dates
+    pages (``schools.services.set_term_dates``); the same rules apply here."""
+
+    list_display = ["__str__", "academic_year", "term", "school", "starts_on", "ends_on"]
+    list_filter = ["tenant", "academic_year", "term"]
+    search_fields = ["school__name", "school__urn"]
+    list_select_related = ["school"]
+    autocomplete_fields = ["school"]
+
+
+@admin.register(InsetDay)
+class InsetDayAdmin(TenantScopedAdmin):
+    list_display = ["date", "academic_year", "school"]
+    list_filter = ["tenant", "academic_year"]
+    search_fields = ["school__name", "school__urn"]
+    list_select_related = ["school"]
+    autocomplete_fields = ["school"]

@@ -52,11 +52,21 @@ class DemoAccount:
     where: str
 
 
+_demo_password_hash = None
+
+
 def _person(email, full_name):
+    """A demo account. The shared, published demo password is hashed once and reused:
+    hashing it afresh for each account took most of the seed's time."""
+    global _demo_password_hash
+    from django.contrib.auth.hashers import make_password
+
     User = get_user_model()
     user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
     if created:
-        user.set_password(DEMO_PASSWORD)
+        if _demo_password_hash is None:
+            _demo_password_hash = make_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash
         user.save(update_fields=["password"])
     return user
 
@@ -112,7 +122,8 @@ YEAR_2_START = dt.date(2025, 9, 3)
 def _seed_training_records():
     """Programmes, cohorts, ECT and mentor records, school periods and mentorships for
     every demo school: mentor1 mentors ect1 and ect2 (year 1), mentor2 ect3 and ect4
-    (year 2); ect2 of each school works 0.6 FTE."""
+    (year 2); ect2 of each school works 0.6 FTE; ect1 of every second school has
+    fallen behind with self-study."""
     from participants.models import ECT, ECTAtSchool, Mentor, MentorAtSchool, Mentorship
     from programme.models import Cohort, Programme
     from programme.services import load_all_programmes
@@ -155,3 +166,32 @@ def _seed_training_records():
                 ECTAtSchool.objects.get_or_create(tenant=tenant, ect=ect, school=school, defaults={"started_on": start})
                 mentor = mentors["mentor1" if year == 1 else "mentor2"]
                 Mentorship.objects.get_or_create(tenant=tenant, ect=ect, mentor=mentor, defaults={"started_on": start})
+                _seed_progress(ect, behind=(number == 1 and index % 2 == 1))
+
+
+def _seed_progress(ect, *, behind):
+    """Tick off what a conscientious ECT would have done by a week ago; an ECT who is
+    ``behind`` stopped five weeks ago. Only for an ECT with no progress yet, so the
+    seed stays idempotent and never overwrites what someone did in the demo."""
+    from django.utils import timezone
+
+    from programme.models import ActivityCompletion
+    from programme.progress import ect_path
+
+    if ActivityCompletion.objects.filter(tenant=ect.tenant, user=ect.user).exists():
+        return
+    today = timezone.localdate()
+    cutoff = today - dt.timedelta(days=35 if behind else 7)
+    rows = []
+    for item in ect_path(ect, today=today).modules:
+        if item.expected_by is None or item.expected_by >= cutoff:
+            continue
+        done_at = timezone.make_aware(dt.datetime.combine(item.expected_by - dt.timedelta(days=2), dt.time(16, 30)))
+        rows += [
+            ActivityCompletion(
+                tenant=ect.tenant, user=ect.user, activity=state.activity, completed_at=done_at, completed_by=ect.user
+            )
+            for state in item.activities
+        ]
+    # Seeded, not a person's edit: no history rows needed.
+    ActivityCompletion.objects.bulk_create(rows)

@@ -76,11 +76,54 @@ def membership_for(world, place, role):
     return world.outsiders[role].memberships.first()
 
 
+def ect_page_expected(role, place):
+    """An ECT's training record: their mentor now, their school's leaders, and the
+    delivery partner's staff; the ECT themselves has their own page instead."""
+    if role in DELIVERY_PARTNER_ROLES:
+        return 200 if place in ("own", "sibling") else 404
+    if role in SCHOOL_LEADER_ROLES or role == Role.MENTOR:
+        return 200 if place == "own" else 404
+    return 403
+
+
+def course_progress_expected(role, place):
+    if role in DELIVERY_PARTNER_ROLES or role in SCHOOL_LEADER_ROLES:
+        return school_page_expected(role, place)
+    return 403
+
+
+def own_module(world, place, role):
+    """A module of the participant's own path ("own"), of a programme they do not
+    follow ("sibling": the other audience's), or of an unrelated programme ("other")."""
+    from programme.factories import ModuleFactory
+
+    mine, theirs = (world.mentor_module, world.module) if role == Role.MENTOR else (world.module, world.mentor_module)
+    if place == "own":
+        return {"module_id": mine.pk}
+    if place == "sibling":
+        return {"module_id": theirs.pk}
+    return {"module_id": ModuleFactory().pk}
+
+
+def save_module_expected(role, place):
+    if role in (Role.ECT, Role.MENTOR):
+        return 302 if place == "own" else 404
+    return 403
+
+
 def public_programme(world):
     """A programme with one module: programmes are global, the same for every place."""
     from programme.factories import ModuleFactory
 
     return {"slug": ModuleFactory().programme.slug}
+
+
+def agree_action_plan_expected(role, place):
+    """Only the ECT's current mentor agrees their action plan: other roles are refused
+    whatever the ECT (403); a mentor reaching an ECT they do not mentor now gets 404."""
+    if role == Role.MENTOR:
+        return 302 if place == "own" else 404
+    return 403
 
 
 ROUTES = {
@@ -94,10 +137,33 @@ ROUTES = {
         kwargs=lambda world, place, role: {"pk": school_for(world, place).pk},
         expected=school_page_expected,
     ),
+    "schools:term_dates": ObjectScoped(
+        kwargs=lambda world, place, role: {"pk": school_for(world, place).pk},
+        expected=school_page_expected,
+    ),
+    "schools:default_term_dates": RoleGated(DELIVERY_PARTNER_ROLES),
+    "self_study:mine": RoleGated(frozenset({Role.ECT})),
+    "self_study:mentor_programme": RoleGated(frozenset({Role.MENTOR})),
+    "self_study:save_module": ObjectScoped(kwargs=own_module, expected=save_module_expected, method="post"),
+    "self_study:ect": ObjectScoped(
+        kwargs=lambda world, place, role: {"pk": world.ects[place].pk}, expected=ect_page_expected,
+    ),
+    "self_study:course_progress": ObjectScoped(
+        kwargs=lambda world, place, role: {"pk": school_for(world, place).pk}, expected=course_progress_expected,
+    ),
     "switch_membership": ObjectScoped(
         kwargs=lambda world, place, role: {},
         data=lambda world, place, role: {"membership": membership_for(world, place, role).pk},
         expected=lambda role, place: 302 if place == "own" else 404,
+        method="post",
+    ),
+    "self_study:diagnostic": RoleGated(frozenset({Role.ECT})),
+    "self_study:action_plan": RoleGated(frozenset({Role.ECT})),
+    "self_study:ect_action_plan": ObjectScoped(
+        kwargs=lambda world, place, role: {"pk": world.ects[place].pk}, expected=ect_page_expected,
+    ),
+    "self_study:agree_action_plan": ObjectScoped(
+        kwargs=lambda world, place, role: {"pk": world.ects[place].pk}, expected=agree_action_plan_expected,
         method="post",
     ),
 }

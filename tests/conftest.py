@@ -87,8 +87,50 @@ def build_world():
         world.memberships[role] = m
         world.outsiders[role] = _member(role, tenant_b, b1, "b").user
     # Somebody in the sibling school, so sibling lists are not empty.
-    MembershipFactory(user__email="a2-ect@example.org", tenant=tenant_a, school=a2, role=Role.ECT)
+    sibling = MembershipFactory(user__email="a2-ect@example.org", tenant=tenant_a, school=a2, role=Role.ECT)
+    _training_records(world, sibling.user)
     return world
+
+
+def _training_records(world, sibling_ect_user):
+    """A one-module ECT programme and its mentor programme; the ECT of A1 mentored by
+    the mentor of A1; an ECT in A2 and in B1; mentors' own programme records."""
+    import datetime as dt
+
+    from participants.models import ECT, ECTAtSchool, Mentor, MentorAtSchool, Mentorship
+    from programme.factories import CohortFactory, ModuleActivityFactory, ModuleFactory, ProgrammeFactory
+    from programme.models import ModuleActivity
+
+    programme = ProgrammeFactory(slug="world-programme", title="World programme")
+    module = ModuleFactory(
+        term__year__programme=programme, term__year__number=1, term__number=1, title="Routines and expectations"
+    )
+    for order, kind in enumerate(ModuleActivity.Kind.values, start=1):
+        ModuleActivityFactory(module=module, order=order, kind=kind, title=ModuleActivity.Kind(kind).label)
+    mentor_programme = ProgrammeFactory(slug="world-mentor-programme", audience="mentor", ect_programme=programme)
+    mentor_module = ModuleFactory(
+        programme=mentor_programme, term=None, strand=None, start_week=None, end_week=None, title="Selecting steps"
+    )
+    ModuleActivityFactory(module=mentor_module, order=1, kind=ModuleActivity.Kind.WATCH, title="Content to watch")
+    world.programme, world.module, world.mentor_module = programme, module, mentor_module
+    start = dt.date(2026, 9, 2)
+    world.ects = {}
+    for tenant, school, user, key in (
+        (world.tenant_a, world.school_a1, world.people[Role.ECT], "own"),
+        (world.tenant_a, world.school_a2, sibling_ect_user, "sibling"),
+        (world.tenant_b, world.school_b1, world.outsiders[Role.ECT], "other"),
+    ):
+        cohort = CohortFactory(tenant=tenant, name=f"Cohort {key}", programme=programme, mentor_programme=mentor_programme)
+        ect = ECT.objects.create(tenant=tenant, user=user, induction_start=start, cohort=cohort)
+        ECTAtSchool.objects.create(tenant=tenant, ect=ect, school=school, started_on=start)
+        world.ects[key] = ect
+    for tenant, school, user, key in (
+        (world.tenant_a, world.school_a1, world.people[Role.MENTOR], "own"),
+        (world.tenant_b, world.school_b1, world.outsiders[Role.MENTOR], "other"),
+    ):
+        mentor = Mentor.objects.create(tenant=tenant, user=user, cohort=world.ects[key].cohort)
+        MentorAtSchool.objects.create(tenant=tenant, mentor=mentor, school=school, started_on=start)
+        Mentorship.objects.create(tenant=tenant, ect=world.ects[key], mentor=mentor, started_on=start)
 
 
 @pytest.fixture

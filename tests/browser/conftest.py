@@ -82,3 +82,16 @@ def page(page):
         else None,
     )
     return page
+
+
+@pytest.fixture
+def demo_accounts(transactional_db):
+    """The demo data, committed so the live server's thread sees it; the first demo
+    account of each role, by role value."""
+    from schools.demo import seed_demo
+    from schools.models import Role
+
+    accounts = {}
+    for account in seed_demo():
+        accounts.setdefault(account.role, account)
+    return {role: accounts[Role(role).label] for role in Role.values}

@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from schools.demo import DEMO_PASSWORD, seed_demo
 from schools.models import Role
 from tests.browser.axe import PHONE, assert_no_horizontal_scroll, check_all_viewports, check_page, visit
+from tests.browser.journey import sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,23 +30,6 @@ HOME_HEADINGS = {
 }
 TUTOR_WHO_MENTORS = "tutor.northshire-s1@demo.ectalign.test"
 FIRST_SCHOOL = "Ashcombe Primary School"
-
-
-@pytest.fixture
-def demo_accounts(transactional_db):
-    """The demo data, committed so the live server's thread sees it; the first demo
-    account of each role, by role value."""
-    accounts = {}
-    for account in seed_demo():
-        accounts.setdefault(account.role, account)
-    return {role: accounts[Role(role).label] for role in Role.values}
-
-
-def sign_in(page, email, password=DEMO_PASSWORD):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.mark.parametrize("role", Role.values)

@@ -25,3 +25,13 @@ def test_model_has_a_factory_that_builds_a_valid_row(model):
     obj = factory()
     obj.full_clean()
     assert model.objects.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.parametrize("model", list(our_models()), ids=lambda m: m._meta.label)
+def test_model_keeps_history_of_edits(model):
+    """Who changed what and when, for every record a person edits (django-simple-history)."""
+    from simple_history.models import HistoricalChanges
+
+    history = getattr(model, "history", None)
+    assert history is not None, f"{model._meta.label} has no HistoricalRecords: add `history = HistoricalRecords()`"
+    assert issubclass(history.model, HistoricalChanges)
