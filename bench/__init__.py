@@ -5,6 +5,7 @@ database (the cached SQLite file under ``bench/.cache/``, or ``BENCH_DATABASE_UR
 and calls ``django.setup()``; it must run before anything imports a model.
 """
 
+import datetime
 import hashlib
 import os
 import re
@@ -18,17 +19,30 @@ CACHE_DB = CACHE_DIR / "bench.sqlite3"
 RESULTS_FILE = BENCH_DIR / "results.json"
 SETTINGS_MODULE = "ectalign.settings_test"
 
-# What the cached database is built from. A change to any of these files (or to the
-# Django version) rebuilds the cache on the next run. Migrations are included so a
-# feature issue's new models never meet a stale schema.
+# The bench's "today". Self-study pages show where each ECT is against the release
+# schedule on the current date, so measurements (and the completions the generator
+# makes) would drift with the calendar. The generator builds its data as of this day and
+# every measured request (in-process, and in gunicorn's workers) sees it as
+# ``django.utils.timezone.localdate()`` (``pin_today``). A Monday in the autumn term:
+# year-1 ECTs are in week 12 of year 1, year-2 ECTs (full time) in week 13 of year 2.
+TODAY = datetime.date(2026, 11, 23)
+
 class HarnessError(RuntimeError):
     """The bench could not measure (a page did not answer 200, a bad setting)."""
 
 
+# What the cached database is built from. A change to any of these files (or to the
+# Django version, or to TODAY) rebuilds the cache on the next run. Migrations are
+# included so a feature issue's new models never meet a stale schema.
 KEY_SOURCES = (
     "bench/generate.py",
     "ectalign/factories.py",
     "schools/factories.py",
+    "participants/factories.py",
+    "programme/factories.py",
+    # The completions follow the real programmes and the release-schedule rule.
+    "programme/schedule.py",
+    "programme/data/*.json",
 )
 
 
@@ -54,8 +68,10 @@ def cache_key():
     """``v<GENERATOR_VERSION>-<hash of the generator's sources and every migration>``."""
     import django
 
-    digest = hashlib.sha256(f"django {django.__version__}\n".encode())
-    files = [REPO_DIR / name for name in KEY_SOURCES]
+    digest = hashlib.sha256(f"django {django.__version__}\ntoday {TODAY.isoformat()}\n".encode())
+    files = []
+    for name in KEY_SOURCES:
+        files += sorted(REPO_DIR.glob(name)) if "*" in name else [REPO_DIR / name]
     files += sorted(REPO_DIR.glob("*/migrations/*.py"))
     for path in files:
         digest.update(str(path.relative_to(REPO_DIR)).encode() + b"\0")
@@ -88,6 +104,25 @@ def configure():
         sys.path.insert(0, str(REPO_DIR))
     django.setup()
     relax_sqlite_durability()
+    pin_today()
+
+
+def pin_today():
+    """Make ``django.utils.timezone.localdate()`` answer ``TODAY`` (called with no
+    value; a given datetime is still converted as before). Code that reads the date as
+    ``timezone.localdate()`` (the project's convention) sees the pinned day; the clock
+    itself (``timezone.now()``: sessions, ``completed_at`` of new ticks) is not moved."""
+    from django.utils import timezone
+
+    original = getattr(timezone.localdate, "bench_original", timezone.localdate)
+
+    def localdate(value=None, timezone=None):
+        if value is None:
+            return TODAY
+        return original(value, timezone)
+
+    localdate.bench_original = original
+    timezone.localdate = localdate
 
 
 def relax_sqlite_durability():

@@ -11,19 +11,24 @@ transaction with tenant scopes disabled. A feature issue appends its own steps w
 ``@step`` (after the ones it depends on) and records in ``build.context`` whatever its
 page cases need to find (ids, counts). Changing this file rebuilds the cache; bump
 ``GENERATOR_VERSION`` when a change in another file should force a rebuild.
+
+Data that depends on the date (self-study completions) is made as of ``bench.TODAY``,
+the date every measured request sees (``bench.pin_today``).
 """
 
+import datetime as dt
 import json
 import random
 import time
 from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 from django_scopes import scopes_disabled
 
-from bench import HarnessError
+from bench import TODAY, HarnessError
 
 GENERATOR_VERSION = 1
 
@@ -31,6 +36,7 @@ META_TABLE = "bench_meta"
 BENCH_PASSWORD = "bench-password-not-secret"
 EMAIL_DOMAIN = "bench.ectalign.test"
 BATCH_SIZE = 500
+COMPLETION_BATCH_SIZE = 2000
 
 
 # --- Tenant sizes -----------------------------------------------------------------
@@ -109,7 +115,7 @@ class TenantContext:
 class Build:
     """The state of one tenant's generation, handed to every step."""
 
-    def __init__(self, spec, password_hash):
+    def __init__(self, spec, password_hash, shared=None):
         self.spec = spec
         self.size = spec.size
         self.rng = random.Random(f"ectalign-bench-{GENERATOR_VERSION}-{spec.size}")
@@ -120,6 +126,7 @@ class Build:
         self.focus_school = None
         self.context = TenantContext(size=spec.size)
         self.data = {}  # shared between steps, not persisted
+        self.shared = shared if shared is not None else {}  # shared between tenants (global rows)
         self._serial = 0
 
     def full_name(self):
@@ -293,6 +300,261 @@ def delivery_partner_staff(build):
         build.count(key, len(users))
 
 
+# --- Training records and self-study (issues #3 and #4) ----------------------------------
+
+# The two intakes, as in the demo seed (schools/demo.py): year-1 ECTs started on
+# 2 September 2026 on the 2026-28 programme, year-2 ECTs on 3 September 2025 on the
+# three-strand programme.
+YEAR_1_START = dt.date(2026, 9, 2)
+YEAR_2_START = dt.date(2025, 9, 3)
+COHORTS = {
+    1: {"name": "September 2026", "start_year": 2026, "programme": "ittecf-2026-28"},
+    2: {"name": "September 2025", "start_year": 2025, "programme": "three-strand"},
+}
+PART_TIME_SHARE = 0.10  # of ECTs at 0.6 FTE
+PART_TIME_FTE = Decimal("0.60")
+PAUSE_SHARE = 0.02  # of ECTs with a recorded absence of four weeks
+# A four-week sickness absence, already over on TODAY: in the ECT's own year.
+PAUSES = {1: (dt.date(2026, 9, 28), dt.date(2026, 10, 23)), 2: (dt.date(2026, 1, 12), dt.date(2026, 2, 6))}
+# The focus school always has one paused ECT in each year (its 5th and 10th ECTs).
+FOCUS_PAUSED = (4, 9)
+TERM_DATE_YEARS = (2025, 2026, 2027)  # the delivery partner's default dates
+MENTOR_SERVICE_START = dt.date(2025, 9, 1)
+
+
+def participant_rng(kind, school_index, position):
+    """A generator of one person's random choices, seeded by their place (school index,
+    position in the school) so the focus school (index 0) is the same in both tenants."""
+    return random.Random(f"ectalign-bench-{GENERATOR_VERSION}-{kind}-{school_index}-{position}")
+
+
+@step
+def programmes(build):
+    """The real programmes of programme/data/*.json (global rows: loaded once per bench
+    database, before the first tenant) and the tenant's two cohorts."""
+    from programme.factories import CohortFactory
+    from programme.models import Programme
+    from programme.services import load_all_programmes
+
+    if "programmes" not in build.shared:
+        load_all_programmes()
+        build.shared["programmes"] = {p.slug: p for p in Programme.objects.all()}
+    found = build.shared["programmes"]
+    cohorts = {}
+    for year, spec in COHORTS.items():
+        cohorts[year] = CohortFactory.build(
+            tenant=build.tenant, name=spec["name"], start_year=spec["start_year"],
+            programme=found[spec["programme"]], mentor_programme=found.get(f"{spec['programme']}-mentor"),
+        )
+    build.bulk(list(cohorts.values()))
+    build.data["cohorts"] = cohorts
+    build.count("cohorts", len(cohorts))
+
+
+@step
+def term_dates(build):
+    """The delivery partner's default term dates for 2025-26 to 2027-28 (the standard
+    pattern's dates, saved, so they are not provisional); no school sets its own. Later
+    years (a part-time ECT's last) fall back to the standard pattern, as provisional."""
+    from programme.schedule import standard_calendar
+    from schools.factories import TermDatesFactory
+    from schools.models import term_dates_problems
+
+    rows = []
+    for year in TERM_DATE_YEARS:
+        terms = standard_calendar(year).terms
+        problems = term_dates_problems(academic_year=year, terms=terms)
+        if problems:
+            raise HarnessError(f"bench term dates for {year} are invalid: {problems}")
+        for term in terms:
+            rows.append(TermDatesFactory.build(
+                tenant=build.tenant, school=None, academic_year=year, term=term.number,
+                starts_on=term.starts_on, ends_on=term.ends_on,
+                half_term_starts_on=term.half_term_starts_on, half_term_ends_on=term.half_term_ends_on,
+            ))
+    build.bulk(rows)
+    build.count("term_dates", len(rows))
+
+
+@step
+def participant_records(build):
+    """An ECT record for every ECT membership (year 1: started 2 September 2026 in the
+    2026 cohort; year 2: 3 September 2025 in the 2025 cohort; about 10% at 0.6 FTE; 2%
+    with a four-week absence), each with its period at its school; a mentor record for
+    every mentor, with its period at its school; and mentorships: in each school the
+    mentors take its ECTs in turn, so every mentor has one or two ECTs."""
+    from participants.factories import (
+        ECTAtSchoolFactory,
+        ECTFactory,
+        MentorAtSchoolFactory,
+        MentorFactory,
+        MentorshipFactory,
+        PauseFactory,
+    )
+    from participants.models import Mentor, Pause
+
+    cohorts = build.data["cohorts"]
+    ect_year = build.data["ect_year"]
+    ects, places = [], []
+    for school_index, school in enumerate(build.schools):
+        for position, user in enumerate(build.data["ects_by_school"].get(school.pk, [])):
+            rng = participant_rng("ect", school_index, position)
+            year = ect_year[user.pk]
+            part_time = rng.random() < PART_TIME_SHARE
+            paused = rng.random() < PAUSE_SHARE or (school_index == 0 and position in FOCUS_PAUSED)
+            ects.append(ECTFactory.build(
+                tenant=build.tenant, user=user, cohort=cohorts[year],
+                induction_start=YEAR_1_START if year == 1 else YEAR_2_START,
+                fte=PART_TIME_FTE if part_time else Decimal("1.00"),
+                trn=f"{3000000 + len(ects)}", phase=school.phase,
+            ))
+            places.append((school_index, position, school, paused))
+    ects = build.bulk(ects)
+    build.bulk([
+        ECTAtSchoolFactory.build(tenant=build.tenant, ect=ect, school=school, started_on=ect.induction_start)
+        for ect, (_, _, school, _) in zip(ects, places, strict=True)
+    ])
+    pauses = [
+        PauseFactory.build(
+            tenant=build.tenant, ect=ect, kind=Pause.Kind.SICKNESS,
+            starts_on=PAUSES[ect_year[ect.user_id]][0], ends_on=PAUSES[ect_year[ect.user_id]][1],
+        )
+        for ect, (_, _, _, paused) in zip(ects, places, strict=True) if paused
+    ]
+    build.bulk(pauses)
+
+    ects_by_school = {}
+    for ect, (school_index, position, school, paused) in zip(ects, places, strict=True):
+        ects_by_school.setdefault(school.pk, []).append(ect)
+    mentors, mentor_places, pairs = [], [], []
+    for school_index, school in enumerate(build.schools):
+        school_ects = ects_by_school.get(school.pk, [])
+        users = build.data["mentors_by_school"].get(school.pk, [])
+        mentees = {index: [] for index in range(len(users))}
+        for index, ect in enumerate(school_ects):
+            if users:
+                mentees[index % len(users)].append(ect)
+        for position, user in enumerate(users):
+            rng = participant_rng("mentor", school_index, position)
+            first = mentees[position][0] if mentees[position] else None
+            kind = Mentor.Kind.RETURNING if rng.random() < 0.3 else Mentor.Kind.NEW
+            mentors.append(MentorFactory.build(
+                tenant=build.tenant, user=user, kind=kind, cohort=first.cohort if first else cohorts[1],
+            ))
+            mentor_places.append(school)
+            pairs.append(mentees[position])
+    mentors = build.bulk(mentors)
+    build.bulk([
+        MentorAtSchoolFactory.build(tenant=build.tenant, mentor=mentor, school=school, started_on=MENTOR_SERVICE_START)
+        for mentor, school in zip(mentors, mentor_places, strict=True)
+    ])
+    mentorships = build.bulk([
+        MentorshipFactory.build(tenant=build.tenant, ect=ect, mentor=mentor, started_on=ect.induction_start)
+        for mentor, mentees in zip(mentors, pairs, strict=True) for ect in mentees
+    ])
+
+    build.data["ect_records"] = ects
+    build.data["ect_places"] = [(school_index, position) for school_index, position, _, _ in places]
+    build.data["pauses"] = {p.ect_id: p for p in pauses}
+    focus = ects_by_school[build.focus_school.pk]
+    mentor_of = {m.ect_id: m.mentor_id for m in mentorships}
+    mentor_user = {m.pk: m.user_id for m in mentors}
+    year_1 = focus[0]  # the "ect" user: the focus school's first ECT, in year 1
+    year_2 = next(e for e in focus if ect_year[e.user_id] == 2)
+    build.context.extra["focus_ect_id"] = year_1.pk
+    build.context.extra["focus_ect_year2_id"] = year_2.pk
+    build.context.users["ect_year2"] = year_2.user_id
+    build.context.users["focus_ect_mentor"] = mentor_user[mentor_of[year_1.pk]]
+    build.count("ect_records", len(ects))
+    build.count("ect_records_part_time", sum(1 for e in ects if e.fte < 1))
+    build.count("pauses", len(pauses))
+    build.count("mentor_records", len(mentors))
+    build.count("mentorships", len(mentorships))
+
+
+# How likely an ECT has completed a module whose expected-by date has passed, by the
+# module's term. Engagement with self-study falls away after the first term of year 1
+# and picks up again in year 2 (its diagnostic), so year-1 ECTs (in the autumn term on
+# TODAY) leave about 15% of their due modules incomplete, and the whole tenant holds
+# about 150,000 completions at LARGE (issue #3).
+COMPLETION_CHANCE_BY_TERM = {1: 0.85, 2: 0.50, 3: 0.35, 4: 0.85, 5: 0.85, 6: 0.85}
+PART_DONE_SHARE = 0.25  # of due modules not completed: some of their activities ticked
+OPEN_NOW_STARTED_SHARE = 0.5  # of modules open now: some (or all) activities ticked
+
+
+@step
+def self_study_completions(build):
+    """Ticked activities as of ``TODAY`` (bench/__init__.py), per each ECT's real
+    release schedule (``programme.progress.release_dates``: their start date, FTE,
+    pause and the delivery partner's term dates). A module whose expected-by date has
+    passed is complete with its term's ``COMPLETION_CHANCE_BY_TERM``; otherwise a
+    quarter of the time it is part done. A module open now is part done (or done) for
+    half the ECTs. Made with the
+    model's constructor (not a factory: there are about 150,000) and ``bulk_create``,
+    which writes no history rows."""
+    from programme.models import ActivityCompletion
+    from programme.progress import programme_modules, release_dates
+    from programme.schedule import Pause as SchedulePause
+    from programme.schedule import standard_calendar
+    from schools.selectors import default_calendars_for
+
+    calendars = default_calendars_for(tenant=build.tenant, years=range(2025, 2035))
+
+    def calendar_for_year(year):
+        return calendars.get(year) or standard_calendar(year)
+
+    modules = build.shared.setdefault("programme_modules", {})
+    schedules = build.shared.setdefault("bench_schedules", {})
+    pauses = build.data["pauses"]
+    rows = []
+    due = {1: [0, 0], 2: [0, 0]}  # per ECT year: [modules due, of which completed]
+    ect_year = build.data["ect_year"]
+    for ect, (school_index, position) in zip(build.data["ect_records"], build.data["ect_places"], strict=True):
+        programme = ect.cohort.programme
+        if programme.pk not in modules:
+            modules[programme.pk] = programme_modules(programme)
+        pause = pauses.get(ect.pk)
+        dates = (pause.starts_on, pause.ends_on) if pause else None
+        key = (build.tenant.pk, programme.pk, ect.induction_start, ect.fte, dates)
+        if key not in schedules:
+            schedules[key] = release_dates(
+                modules=modules[programme.pk], start_date=ect.induction_start, fte=ect.fte,
+                pauses=[SchedulePause(pause.starts_on, pause.ends_on)] if pause else [],
+                calendar_for_year=calendar_for_year,
+            )[0]
+        scheduled = schedules[key]
+        rng = participant_rng("done", school_index, position)
+        for module in modules[programme.pk]:
+            activities = list(module.activities.all())
+            when = scheduled.get(module.pk)
+            if not activities or when is None or when.release_date > TODAY:
+                continue
+            if when.expected_by < TODAY:
+                due[ect_year[ect.user_id]][0] += 1
+                if rng.random() < COMPLETION_CHANCE_BY_TERM[module.term.number]:
+                    done = len(activities)
+                    due[ect_year[ect.user_id]][1] += 1
+                else:
+                    part_done = rng.random() < PART_DONE_SHARE and len(activities) > 1
+                    done = rng.randint(1, len(activities) - 1) if part_done else 0
+            else:  # open now
+                done = rng.randint(1, len(activities)) if rng.random() < OPEN_NOW_STARTED_SHARE else 0
+            last_day = min(when.expected_by + dt.timedelta(days=5), TODAY - dt.timedelta(days=1))
+            span = max(0, (last_day - when.release_date).days)
+            day = when.release_date + dt.timedelta(days=rng.randint(0, span))
+            moment = dt.datetime.combine(day, dt.time(16 + rng.randint(0, 5), rng.randint(0, 59)), tzinfo=dt.UTC)
+            for index, activity in enumerate(activities[:done]):
+                rows.append(ActivityCompletion(
+                    tenant_id=build.tenant.pk, user_id=ect.user_id, activity_id=activity.pk,
+                    completed_at=moment + dt.timedelta(minutes=20 * index), completed_by_id=ect.user_id,
+                ))
+    ActivityCompletion.objects.bulk_create(rows, batch_size=COMPLETION_BATCH_SIZE)
+    build.count("activity_completions", len(rows))
+    for year, (modules_due, completed) in due.items():
+        build.count(f"year_{year}_modules_due", modules_due)
+        build.count(f"year_{year}_modules_due_completed", completed)
+
+
 # --- The cache --------------------------------------------------------------------------
 
 
@@ -300,9 +562,10 @@ def generate(log=print):
     """Run every step for every tenant; return ``{size: TenantContext}``."""
     password_hash = make_password(BENCH_PASSWORD)
     contexts = {}
+    shared = {}
     with scopes_disabled(), transaction.atomic():
         for spec in SPECS:
-            build = Build(spec, password_hash)
+            build = Build(spec, password_hash, shared)
             for function in STEPS:
                 started = time.perf_counter()
                 function(build)

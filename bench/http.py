@@ -27,12 +27,14 @@ from bench import CACHE_DIR, REPO_DIR, RESULTS_FILE, HarnessError, bench_environ
 from bench.run import BASELINE_PATH, env_int, log
 
 # Written to bench/.cache/ and passed to gunicorn with -c: each worker opens its SQLite
-# connections as the in-process bench does (bench.relax_sqlite_durability).
+# connections as the in-process bench does (bench.relax_sqlite_durability) and sees the
+# bench's pinned date (bench.pin_today).
 GUNICORN_CONFIG = """\
 def post_worker_init(worker):
-    from bench import relax_sqlite_durability
+    from bench import pin_today, relax_sqlite_durability
 
     relax_sqlite_durability()
+    pin_today()
 """
 
 WRK_SCRIPT = r"""

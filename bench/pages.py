@@ -85,3 +85,38 @@ register(
 )
 # The prototype of the delivery partner's cross-school report.
 register(PageCase("dp_school_list", path("schools:list"), signed_in_as("dp_staff"), budget_ratio=40, scope="tenant"))
+
+# --- Self-study (issue #4) ----------------------------------------------------------------
+# Measured on the pinned date bench.TODAY (23 November 2026): year-1 ECTs are in the
+# autumn term of year 1, year-2 ECTs in the autumn term of year 2.
+
+
+def extra(key):
+    return lambda ctx: ctx.extra[key]
+
+
+# The ECT's own checklist: the focus school's first ECT, in year 1.
+register(PageCase("ect_checklist", path("self_study:mine"), signed_in_as("ect"), budget_ratio=5, scope="school"))
+# The same page for a year-2 ECT of the focus school: a whole year-1 path behind them.
+register(PageCase("ect_checklist_year2", path("self_study:mine"), signed_in_as("ect_year2"), scope="school"))
+# The year-1 ECT's path, read-only, as their mentor sees it.
+register(
+    PageCase(
+        "ect_path_as_mentor",
+        path("self_study:ect", extra("focus_ect_id")),
+        signed_in_as("focus_ect_mentor"),
+        scope="school",
+    )
+)
+# Every ECT of the focus school (30, half in each year) against their own schedule.
+register(
+    PageCase(
+        "course_progress",
+        path("self_study:course_progress", focus_school_id),
+        signed_in_as("induction_tutor"),
+        budget_ratio=8,
+        scope="school",
+    )
+)
+# The mentor's own programme (the 2026-28 mentor programme: no self-study modules).
+register(PageCase("mentor_programme", path("self_study:mentor_programme"), signed_in_as("mentor"), scope="school"))
