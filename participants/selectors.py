@@ -21,7 +21,7 @@ def current_mentorships(*, mentor_user, tenant, on=None):
     return list(
         Mentorship.objects.filter(tenant=tenant, mentor__user=mentor_user, started_on__lte=on)
         .exclude(ended_on__lt=on)
-        .select_related("ect__user", "ect__cohort")
+        .select_related("ect__user")
         .order_by("ect__user__full_name")
     )
 

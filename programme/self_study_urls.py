@@ -5,6 +5,7 @@ from programme import self_study_views as views
 app_name = "self_study"
 urlpatterns = [
     path("", views.my_self_study, name="mine"),
+    path("path/", views.my_path, name="path"),
     path("mentor-programme/", views.my_mentor_programme, name="mentor_programme"),
     path("modules/<int:module_id>/", views.save_module, name="save_module"),
     path("ects/<int:pk>/", views.ect_self_study, name="ect"),

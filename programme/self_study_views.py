@@ -55,8 +55,16 @@ def _own_path(request):
 
 @role_required(Role.ECT)
 def my_self_study(request):
+    """This fortnight's checklist, what is overdue and what comes next: the page an ECT
+    opens on their phone. The whole path has its own page."""
     ect, path = _own_path(request)
     return render(request, "programme/self_study.html", {"ect": ect, "path": path, "own": True})
+
+
+@role_required(Role.ECT)
+def my_path(request):
+    ect, path = _own_path(request)
+    return render(request, "programme/path.html", {"ect": ect, "path": path, "own": True})
 
 
 @role_required(Role.MENTOR)

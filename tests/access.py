@@ -143,6 +143,7 @@ ROUTES = {
     ),
     "schools:default_term_dates": RoleGated(DELIVERY_PARTNER_ROLES),
     "self_study:mine": RoleGated(frozenset({Role.ECT})),
+    "self_study:path": RoleGated(frozenset({Role.ECT})),
     "self_study:mentor_programme": RoleGated(frozenset({Role.MENTOR})),
     "self_study:save_module": ObjectScoped(kwargs=own_module, expected=save_module_expected, method="post"),
     "self_study:ect": ObjectScoped(

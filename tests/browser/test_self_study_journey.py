@@ -42,10 +42,14 @@ def test_ect_ticks_off_the_fortnight_and_supporters_see_it(page, live_server, de
     due.get_by_role("button", name=f"Save progress for {title}").click()
 
     expect(page.get_by_text(f"{title}: module complete. Well done.")).to_be_visible()
+    saved = page.locator("section.app-module").filter(has=page.get_by_role("heading", name=title))
+    expect(saved.locator(".govuk-tag")).to_have_text("Completed")
+    check_all_viewports(page, context="ECT checklist after saving")
+    page.get_by_role("link", name="See your whole two-year path").click()
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=title))
     expect(row).to_contain_text("Completed")
     expect(row).to_contain_text("4/4")
-    check_all_viewports(page, context="ECT checklist after saving")
+    check_all_viewports(page, context="ECT's two-year path")
 
     page.get_by_role("banner").get_by_role("button", name="Sign out").click()
     page.set_viewport_size({"width": 1024, "height": 768})  # a tablet in landscape
