@@ -17,6 +17,11 @@ The rules (DESIGN.md section 4, "Release schedule"):
   week 1 on their own start date.
 - Programme weeks count on continuously: year 1 weeks 1..Y1, then year 2 week w is the
   continuous week Y1 + w. Holidays are not teaching weeks, so they are skipped.
+- Year 2 starts with a term: when year 1 ends with fewer than YEAR_TWO_MIN_WEEKS_LEFT
+  teaching weeks of its term still to come, those weeks are left free and year 2
+  begins with the next term (a September starter whose school year has 40 teaching
+  weeks starts year 2 in September, not in the last days of July; a January starter
+  in January).
 - **Pauses** (deferral, recorded absence) are date ranges. A teaching week in which the
   participant is paused on every one of its teaching days does not count, so later
   modules move on by one week; a week paused in part still counts. A pause with no end
@@ -65,6 +70,9 @@ DAYS_PER_WEEK = 7
 # A schedule that needs more weeks than this has a calendar with no teaching days or a
 # pause that never ends: stop and say so rather than loop.
 MAX_WEEKS_SCANNED = 52 * 15
+# A new programme year does not begin in a term's last weeks: with fewer teaching weeks
+# than this left in the term where year 1 ends, year 2 waits for the next term.
+YEAR_TWO_MIN_WEEKS_LEFT = 3
 
 
 def academic_year_of(day: datetime.date) -> int:
@@ -303,6 +311,7 @@ class TeachingWeek:
     # This week, or one before it, came from a standard calendar or follows the start of
     # an open pause: the week may still move.
     provisional: bool
+    term: tuple[int, int] | None = None  # (academic year, term number) of its first teaching day
 
 
 @dataclass(frozen=True)
@@ -332,6 +341,7 @@ class Schedule(Sequence):
     weeks_in_year1: int
     fte: Fraction
     year_two_starts_on: datetime.date | None
+    year_two_gap: int = 0  # teaching weeks left free between year 1 and year 2
 
     def __getitem__(self, index):
         return self.modules[index]
@@ -443,6 +453,7 @@ class _TeachingWeeks:
                 continue  # a holiday (or before the start): not a teaching week
             if all(self.paused(d) for d in teaching):
                 continue  # paused on every teaching day: the week does not count
+            holding = self.calendar(teaching[0]).term_holding(teaching[0])
             self.weeks.append(
                 TeachingWeek(
                     number=len(self.weeks) + 1,
@@ -450,6 +461,7 @@ class _TeachingWeeks:
                     first_day=teaching[0],
                     last_day=teaching[-1],
                     provisional=self.provisional,
+                    term=(academic_year_of(teaching[0]), holding.number if holding else 0),
                 )
             )
             return
@@ -504,13 +516,21 @@ def release_schedule(
         provisional_from=min(open_starts, default=None),
     )
 
+    modules = list(modules)
+    needs_year_two = any(slot.year == 2 for slot in modules)
+    gap = _year_two_gap(weeks, last_teaching_week(weeks_in_year1, fte)) if needs_year_two else 0
+
+    def teaching_week(year, week, rule):
+        number = rule(_continuous(year, week, weeks_in_year1), fte)
+        return weeks.week(number + gap if year == 2 else number)
+
     def year_starts_on(year):
-        return weeks.week(first_teaching_week(_continuous(year, 1, weeks_in_year1), fte)).first_day
+        return teaching_week(year, 1, first_teaching_week).first_day
 
     scheduled = []
     for slot in modules:
-        first = weeks.week(first_teaching_week(_continuous(slot.year, slot.start_week, weeks_in_year1), fte))
-        last = weeks.week(last_teaching_week(_continuous(slot.year, slot.end_week, weeks_in_year1), fte))
+        first = teaching_week(slot.year, slot.start_week, first_teaching_week)
+        last = teaching_week(slot.year, slot.end_week, last_teaching_week)
         release, expected_by = first.first_day, last.last_day
         if slot.fixed_release:
             fixed = _first_on_or_after(year_starts_on(slot.year), *slot.fixed_release)
@@ -528,7 +548,6 @@ def release_schedule(
                 provisional=last.provisional,
             )
         )
-    needs_year_two = any(s.year == 2 for s in scheduled)
     return Schedule(
         modules=tuple(scheduled),
         weeks=tuple(weeks.weeks),
@@ -536,7 +555,18 @@ def release_schedule(
         weeks_in_year1=weeks_in_year1,
         fte=fte,
         year_two_starts_on=year_starts_on(2) if needs_year_two else None,
+        year_two_gap=gap,
     )
+
+
+def _year_two_gap(weeks: "_TeachingWeeks", year_one_last: int) -> int:
+    """How many counted teaching weeks to leave free after year 1's last week so that
+    year 2 starts with a term (YEAR_TWO_MIN_WEEKS_LEFT)."""
+    term = weeks.week(year_one_last + 1).term
+    left = 0
+    while left < YEAR_TWO_MIN_WEEKS_LEFT and weeks.week(year_one_last + 1 + left).term == term:
+        left += 1
+    return left if left < YEAR_TWO_MIN_WEEKS_LEFT else 0
 
 
 # --- Where a participant is today -----------------------------------------------------
@@ -566,7 +596,13 @@ def position_on(schedule: Schedule, today: datetime.date) -> Position:
 
     reached = [w for w in schedule.weeks if w.first_day <= today]
     if reached:
-        n = min(programme_week_of(reached[-1].number, schedule.fte), schedule.last_programme_week)
+        k = reached[-1].number
+        year_one_last = last_teaching_week(schedule.weeks_in_year1, schedule.fte)
+        if k > year_one_last + schedule.year_two_gap:
+            k -= schedule.year_two_gap
+        elif k > year_one_last:
+            k = year_one_last  # the free weeks between the years: year 1 just finished
+        n = min(programme_week_of(k, schedule.fte), schedule.last_programme_week)
         year, week = (1, n) if n <= schedule.weeks_in_year1 else (2, n - schedule.weeks_in_year1)
     else:
         n = year = week = None

@@ -232,16 +232,19 @@ def test_september_starter_full_time():
     assert dates(result, "Y1-W27") == (D(2027, 4, 12), D(2027, 4, 23))
     # Week 39 = T39 (12 Jul): Mon 12 to Fri 16 Jul.
     assert dates(result, "Y1-W39") == (D(2027, 7, 12), D(2027, 7, 16))
-    # Year 2 week 1 is continuous week 40 = T40 (19 Jul, the last days of summer term);
-    # week 2 is continuous 41 = U1, whose teaching days are Thu 2 and Fri 3 Sep 2027.
-    assert dates(result, "Y2-W01") == (D(2027, 7, 19), D(2027, 9, 3))
-    assert result.year_two_starts_on == D(2027, 7, 19)
-    # Y2-W03 = continuous 42-43 = U2 (6 Sep) and U3 (13 Sep): 6 to 17 Sep 2027.
-    assert dates(result, "Y2-W03") == (D(2027, 9, 6), D(2027, 9, 17))
-    # Y2-W13 = continuous 52 = U12 (22 Nov): 22 to 26 Nov 2027.
-    assert dates(result, "Y2-W13") == (D(2027, 11, 22), D(2027, 11, 26))
-    # Y2-W37 = continuous 76-77 = U36 (19 Jun) and U37 (26 Jun): 19 to 30 Jun 2028.
-    assert dates(result, "Y2-W37") == (D(2028, 6, 19), D(2028, 6, 30))
+    # Year 1 ends in T39; only T40 (Mon 19-Wed 21 Jul) is left of the summer term, fewer
+    # than three weeks, so it stays free and year 2 starts with the autumn term: year 2
+    # week w is teaching week 40 + w + 1. Week 1 = U1 (Thu 2 Sep), week 2 = U2 (to Fri
+    # 10 Sep 2027).
+    assert dates(result, "Y2-W01") == (D(2027, 9, 2), D(2027, 9, 10))
+    assert result.year_two_starts_on == D(2027, 9, 2)
+    assert result.year_two_gap == 1
+    # Y2-W03 = U3 (13 Sep) and U4 (20 Sep): 13 to 24 Sep 2027.
+    assert dates(result, "Y2-W03") == (D(2027, 9, 13), D(2027, 9, 24))
+    # Y2-W13 = U13 (29 Nov): 29 Nov to 3 Dec 2027.
+    assert dates(result, "Y2-W13") == (D(2027, 11, 29), D(2027, 12, 3))
+    # Y2-W37 = U37 (26 Jun) and U38 (3 Jul): 26 Jun to 7 Jul 2028.
+    assert dates(result, "Y2-W37") == (D(2028, 6, 26), D(2028, 7, 7))
     # Every week used came from the school's own calendars.
     assert not result.provisional
 
@@ -273,10 +276,16 @@ def test_position_of_a_september_starter():
     assert half_term.current == ()
     assert [m.code for m in half_term.expected_done] == ["Y1-W03", "Y1-W05", "Y1-W07"]
     assert [m.code for m in half_term.next_up] == ["Y1-W09"]
-    # Tue 20 Jul 2027 is in T40 = continuous week 40 = year 2 week 1.
+    # Tue 20 Jul 2027 is in T40, the free week after year 1: still year 1 week 39,
+    # nothing open, year 2's first module opens on Thu 2 Sep.
     summer = position_on(result, D(2027, 7, 20))
-    assert (summer.programme_week, summer.year, summer.week) == (40, 2, 1)
-    assert [m.code for m in summer.current] == ["Y2-W01"]
+    assert (summer.programme_week, summer.year, summer.week) == (39, 1, 39)
+    assert summer.current == ()
+    assert [m.code for m in summer.next_up] == ["Y2-W01"]
+    # Mon 6 Sep 2027 is U2, year 2 week 2: Y2-W01 (weeks 1-2) is open.
+    autumn = position_on(result, D(2027, 9, 6))
+    assert (autumn.programme_week, autumn.year, autumn.week) == (41, 2, 2)
+    assert [m.code for m in autumn.current] == ["Y2-W01"]
 
 
 # --- January and April starters --------------------------------------------------------
@@ -295,16 +304,18 @@ def test_january_starter():
     assert dates(result, "Y1-W26") == (D(2027, 9, 2), D(2027, 9, 3))
     # Week 39 = U14 (6 Dec): 6 to 10 Dec 2027.
     assert dates(result, "Y1-W39") == (D(2027, 12, 6), D(2027, 12, 10))
-    # Year 2 weeks 1-2 = continuous 40-41 = U15 (13 Dec) and U16 (Tue 4 - Fri 7 Jan 2028).
-    assert dates(result, "Y2-W01") == (D(2027, 12, 13), D(2028, 1, 7))
-    # Y2-W13 = continuous 52 = U27 (27 Mar 2028): every week so far is the school's own.
+    # Year 1 ends in U14; only U15 (13 Dec) is left of the autumn term, so it stays free
+    # and year 2 starts with the spring term: weeks 1-2 = U16 (Tue 4 Jan) and U17 (to
+    # Fri 14 Jan 2028); continuous week n is counted teaching week n + 1.
+    assert dates(result, "Y2-W01") == (D(2028, 1, 4), D(2028, 1, 14))
+    # Y2-W13 = continuous 52 -> week 53 = U28 (Tue 18 - Fri 21 Apr 2028): the school's own.
     y2_w13 = result.module("Y2-W13")
-    assert (y2_w13.release_date, y2_w13.expected_by) == (D(2028, 3, 27), D(2028, 3, 31))
+    assert (y2_w13.release_date, y2_w13.expected_by) == (D(2028, 4, 18), D(2028, 4, 21))
     assert not y2_w13.provisional
-    # Y2-W37 = continuous 76-77 = weeks 76-77; U40 is week 65, so these are the standard
-    # 2028-29 weeks V11 (13 Nov) and V12 (20 Nov): 13 to 24 Nov 2028, provisional.
+    # Y2-W37 = continuous 76-77 -> weeks 77-78; U40 is week 65, so these are the standard
+    # 2028-29 weeks V12 (20 Nov) and V13 (27 Nov): 20 Nov to 1 Dec 2028, provisional.
     y2_w37 = result.module("Y2-W37")
-    assert (y2_w37.release_date, y2_w37.expected_by) == (D(2028, 11, 13), D(2028, 11, 24))
+    assert (y2_w37.release_date, y2_w37.expected_by) == (D(2028, 11, 20), D(2028, 12, 1))
     assert y2_w37.provisional and result.provisional
 
 
@@ -370,8 +381,12 @@ def test_four_week_absence_in_spring_moves_later_modules_on_four_teaching_weeks(
     def teaching_week(day):
         return number[day - datetime.timedelta(days=day.weekday())]
 
+    # Year 2 moves three weeks, not four: the base schedule left T40 free before year 2
+    # (fewer than three weeks of summer term after year 1); the absent ECT's year 1 ends
+    # in U3, early in the autumn term, so their year 2 follows straight on.
+    assert (base.year_two_gap, result.year_two_gap) == (1, 0)
     for before, after in zip(base, result):
-        shift = 4 if teaching_week(before.release_date) >= 20 else 0
+        shift = 0 if teaching_week(before.release_date) < 20 else (4 if before.year == 1 else 3)
         assert teaching_week(after.release_date) == teaching_week(before.release_date) + shift, before.code
 
 
@@ -401,17 +416,19 @@ def test_half_time_ect_runs_four_school_years():
     y1_w39 = result.module("Y1-W39")
     assert (y1_w39.release_date, y1_w39.expected_by) == (D(2028, 6, 26), D(2028, 7, 7))
     assert not y1_w39.provisional
-    # Y2-W01 = continuous 40-41 -> 79..82 = U39 (10 Jul 2028), U40, then the standard
-    # 2028-29 V1 (Fri 1 Sep) and V2 (to Fri 8 Sep 2028): provisional.
+    # Year 1 ends in U38; U39 and U40 are all that is left of the summer term, so they
+    # stay free: Y2-W01 = continuous 40-41 -> 79..82 + 2 = 81..84 = the standard 2028-29
+    # V1 (Fri 1 Sep), V2, V3 and V4 (to Fri 22 Sep 2028): provisional.
     y2_w01 = result.module("Y2-W01")
-    assert (y2_w01.release_date, y2_w01.expected_by) == (D(2028, 7, 10), D(2028, 9, 8))
+    assert (y2_w01.release_date, y2_w01.expected_by) == (D(2028, 9, 1), D(2028, 9, 22))
     assert y2_w01.provisional
-    # Y2-W37 = continuous 76-77 -> 151..154. The two school calendars give 80 weeks and
-    # standard 2028-29 forty more (120), so these are standard 2029-30 weeks 31..34:
-    # autumn 2029 has 15 (3 Sep .. 17 Dec), spring 2030 14 (7 Jan .. 15 Apr), and summer
-    # starts Mon 6 May (week 30): week 31 = 13 May, 32 = 20 May, [half-term 27 May],
-    # 33 = 3 Jun, 34 = 10 Jun, ending Fri 14 Jun 2030.
-    assert dates(result, "Y2-W37") == (D(2030, 5, 13), D(2030, 6, 14))
+    # Y2-W37 = continuous 76-77 -> 151..154, + 2 free weeks = 153..156. The two school
+    # calendars give 80 weeks and standard 2028-29 forty more (120), so these are
+    # standard 2029-30 weeks 33..36: autumn 2029 has 15 (3 Sep .. 17 Dec), spring 2030 14
+    # (7 Jan .. 15 Apr), and summer starts Mon 6 May (week 30): 31 = 13 May, 32 = 20 May,
+    # [half-term 27 May], 33 = 3 Jun, 34 = 10 Jun, 35 = 17 Jun, 36 = 24 Jun, ending Fri
+    # 28 Jun 2030.
+    assert dates(result, "Y2-W37") == (D(2030, 6, 3), D(2030, 6, 28))
     assert result.module("Y2-W37").provisional
     # Four school years of calendars were read, each once.
     assert calendars.read == [2026, 2027, 2028, 2029]
@@ -429,10 +446,12 @@ def test_point_six_fte():
     # Y1-W39: starts at floor(190/3)+1 = 64, ends at ceil(195/3) = 65: U24 (6 Mar 2028)
     # .. U25 (to Fri 17 Mar 2028).
     assert dates(result, "Y1-W39") == (D(2028, 3, 6), D(2028, 3, 17))
-    # Y2-W37: n=76 starts at floor(375/3)+1 = 126, n=77 ends at ceil(385/3) = 129:
-    # past the 120 weeks to the end of 2028-29, so standard 2029-30 weeks 6..9:
-    # 8 Oct 2029 .. 5 Nov 2029 (to Fri 9 Nov), provisional.
-    assert dates(result, "Y2-W37") == (D(2029, 10, 8), D(2029, 11, 9))
+    # Year 1 ends in week 65 = U25 (13 Mar 2028); U26 and U27 are all that is left of
+    # the spring term, so they stay free (2 weeks). Y2-W37: n=76 starts at
+    # floor(375/3)+1 = 126, n=77 ends at ceil(385/3) = 129, + 2 = 128..131: past the 120
+    # weeks to the end of 2028-29, so standard 2029-30 weeks 8..11: 22 Oct, [half-term
+    # 29 Oct], 5 Nov, 12 Nov, 19 Nov (to Fri 23 Nov 2029), provisional.
+    assert dates(result, "Y2-W37") == (D(2029, 10, 22), D(2029, 11, 23))
     assert result.module("Y2-W37").provisional
     # The same FTE however it arrives.
     for fte in (Decimal("0.6"), 0.6, Fraction(3, 5), "0.60"):
@@ -465,25 +484,24 @@ def test_stretch_module_opens_on_1_november_of_year_two():
         ModuleSlot("Y2-STRETCH-LATE", 2, 20, 38, "stretch"),
     ]
     result = schedule(D(2026, 9, 1), modules=[*MODULES, *stretch])
-    # Year 2 starts Mon 19 Jul 2027 (T40); the first 1 November on or after it is Mon
-    # 1 Nov 2027. By weeks, year 2 week 8 = continuous 47 = U7 (11 Oct 2027), which is
-    # earlier, so the module opens on 1 Nov 2027. Week 38 = continuous 77 = U37 (26 Jun
-    # 2028), ending Fri 30 Jun 2028.
-    assert dates(result, "Y2-STRETCH-B") == (D(2027, 11, 1), D(2028, 6, 30))
-    # Year 2 week 20 = continuous 59 = U19 (24 Jan 2028), later than 1 Nov: by weeks.
-    assert result.module("Y2-STRETCH-LATE").release_date == D(2028, 1, 24)
+    # Year 2 starts Thu 2 Sep 2027 (U1; T40 stays free); the first 1 November on or after
+    # it is Mon 1 Nov 2027. By weeks, year 2 week 8 = U8 (18 Oct 2027), which is earlier,
+    # so the module opens on 1 Nov 2027. Week 38 = U38 (3 Jul 2028), ending Fri 7 Jul.
+    assert dates(result, "Y2-STRETCH-B") == (D(2027, 11, 1), D(2028, 7, 7))
+    # Year 2 week 20 = U20 (31 Jan 2028), later than 1 Nov: by weeks.
+    assert result.module("Y2-STRETCH-LATE").release_date == D(2028, 1, 31)
     # The other modules are untouched by the stretch rule.
-    # Y2-W07 = continuous 46-47 = U6 (4 Oct) and U7 (to Fri 15 Oct 2027).
-    assert dates(result, "Y2-W07") == (D(2027, 10, 4), D(2027, 10, 15))
+    # Y2-W07 = U7 (11 Oct) and U8 (to Fri 22 Oct 2027).
+    assert dates(result, "Y2-W07") == (D(2027, 10, 11), D(2027, 10, 22))
 
 
 def test_january_starter_stretch_opens_on_1_november_of_their_own_year_two():
-    # The January starter's year 2 starts Mon 13 Dec 2027 (U15), so the first 1 November
-    # on or after it is Wed 1 Nov 2028; by weeks it would open at continuous 47 = U22
-    # (21 Feb 2028). It is expected by continuous 77 = V12 (to Fri 24 Nov 2028).
+    # The January starter's year 2 starts Tue 4 Jan 2028 (U16; U15 stays free), so the
+    # first 1 November on or after it is Wed 1 Nov 2028; by weeks it would open at U23
+    # (28 Feb 2028). It is expected by continuous 77 -> week 78 = V13 (to Fri 1 Dec 2028).
     result = schedule(D(2027, 1, 4), modules=[*MODULES, ModuleSlot("Y2-STRETCH-B", 2, 8, 38, "stretch")])
-    assert result.year_two_starts_on == D(2027, 12, 13)
-    assert dates(result, "Y2-STRETCH-B") == (D(2028, 11, 1), D(2028, 11, 24))
+    assert result.year_two_starts_on == D(2028, 1, 4)
+    assert dates(result, "Y2-STRETCH-B") == (D(2028, 11, 1), D(2028, 12, 1))
 
 
 def test_a_fixed_release_month_and_day_overrides_the_stretch_default():

@@ -4,8 +4,9 @@ their current mentor agrees it, and stretch modules become choices from 1 Novemb
 The ECT of school A1 (induction from 2 September 2026, standard calendar) follows a
 small two-year programme: six year-1 self-study modules in two strands, then the year-2
 diagnostic, action plan and a stretch module. Under the standard calendar their year 1
-has 40 teaching weeks, so year 2 (and the diagnostic) starts on 19 July 2027 and the
-stretch module opens on 1 November 2027.
+has 40 teaching weeks: the last one (19 July 2027) is left free, so year 2 (and the
+diagnostic) starts with the autumn term on Wednesday 1 September 2027, and the stretch
+module opens on 1 November 2027.
 """
 
 import datetime as dt
@@ -136,9 +137,10 @@ def propose(client, *rows, notes=""):
 
 def test_the_standard_calendar_dates_the_tests_rely_on(year2, on_day):
     path = progress.ect_path(year2.ect, today=YEAR_TWO_DAY)
-    assert year_two.diagnostic_opens_on(path) == dt.date(2027, 7, 19)
+    assert year_two.diagnostic_opens_on(path) == dt.date(2027, 9, 1)
     assert path.find(year2.stretch.pk).release_date == STRETCH_OPENS
-    assert year_two.induction_ends_on(path) == dt.date(2028, 6, 30)
+    # Year 2 week 38 is the 38th teaching week of the standard 2027-28 year: Mon 3 to Fri 7 Jul.
+    assert year_two.induction_ends_on(path) == dt.date(2028, 7, 7)
 
 
 def test_answers_suggest_the_modules_to_revisit_in_programme_order_once(year2, client_for, on_day):
@@ -207,12 +209,12 @@ def test_a_year_one_ect_cannot_take_the_diagnostic(year2, client_for, on_day):
     on_day(YEAR_ONE_DAY)
     client = client_for(year2.ect.user)
     html = client.get(reverse("self_study:diagnostic")).content.decode()
-    assert "The diagnostic opens in year 2, on 19 July 2027." in html
+    assert "The diagnostic opens in year 2, on 1 September 2027." in html
     assert 'type="radio"' not in html
     response = client.post(reverse("self_study:diagnostic"), answers_form(year2.questions, [NOT_YET, SECURE, SECURE]))
     assert response.status_code == 200
     assert not DiagnosticResponse.objects.exists()
-    with pytest.raises(ProgrammeError, match="The diagnostic opens in year 2, on 19 July 2027: come back then."):
+    with pytest.raises(ProgrammeError, match="The diagnostic opens in year 2, on 1 September 2027: come back then."):
         year_two.record_diagnostic(
             actor=year2.ect.user, ect=year2.ect, today=YEAR_ONE_DAY,
             answers={q.pk: SECURE for q in year2.questions},
@@ -221,7 +223,7 @@ def test_a_year_one_ect_cannot_take_the_diagnostic(year2, client_for, on_day):
 
 def test_the_diagnostic_opens_on_the_day_year_two_starts(year2, on_day):
     year_two.record_diagnostic(
-        actor=year2.ect.user, ect=year2.ect, today=dt.date(2027, 7, 19),
+        actor=year2.ect.user, ect=year2.ect, today=dt.date(2027, 9, 1),
         answers={q.pk: SECURE for q in year2.questions},
     )
     assert DiagnosticResponse.objects.filter(ect=year2.ect).count() == 3
@@ -272,8 +274,8 @@ def test_the_ect_proposes_a_plan_with_suggested_modules_pre_ticked(year2, client
          "Choose at least one module to revisit or stretch into, and the date you plan to finish it by."),
         ([("B1", "2027-09-19", "")], "planned_by-B1",
          "The date for Routines and expectations is in the past: choose today (20 September 2027) or a later date."),
-        ([("B1", "2028-07-01", "")], "planned_by-B1",
-         "The date for Routines and expectations is after your induction is expected to end on 30 June 2028: "
+        ([("B1", "2028-07-08", "")], "planned_by-B1",
+         "The date for Routines and expectations is after your induction is expected to end on 7 July 2028: "
          "choose a date on or before then."),
         ([("B1", "", "")], "planned_by-B1", "Enter the date you plan to finish Routines and expectations by."),
         ([("B1", "31/2/2028", "")], "planned_by-B1",
@@ -317,7 +319,7 @@ def test_a_year_one_ect_cannot_propose_a_plan(year2, client_for, on_day):
     on_day(YEAR_ONE_DAY)
     client = client_for(year2.ect.user)
     html = client.get(reverse("self_study:action_plan")).content.decode()
-    assert "The diagnostic opens in year 2, on 19 July 2027." in html and 'name="module"' not in html
+    assert "The diagnostic opens in year 2, on 1 September 2027." in html and 'name="module"' not in html
     propose(client, (year2.modules["B1"], "2027-12-10", ""))
     assert not ActionPlan.objects.exists()
 
