@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from programme import caching
 from programme import schedule as release
 from programme.models import ActivityCompletion, Module, ModuleActivity
 
@@ -139,13 +140,21 @@ class Path:
 
 
 def programme_modules(programme):
-    """A programme's modules in order, with strand, term, year and activities."""
-    return list(
-        Module.objects.filter(programme=programme)
-        .select_related("strand", "term__year")
-        .prefetch_related(Prefetch("activities", queryset=ModuleActivity.objects.order_by("order")))
-        .order_by("order", "code")
-    )
+    """A programme's modules in order, with strand, term, year and activities (kept in
+    the process until the programme's content changes: programme.caching)."""
+
+    def load():
+        modules = list(
+            Module.objects.filter(programme_id=programme.pk)
+            .select_related("strand", "term__year")
+            .prefetch_related(Prefetch("activities", queryset=ModuleActivity.objects.order_by("order")))
+            .order_by("order", "code")
+        )
+        for module in modules:
+            module_activities(module)
+        return modules
+
+    return caching.cached_modules(programme.pk, load)
 
 
 def module_activities(module):
@@ -165,18 +174,21 @@ def weeks_in_year_one(modules):
     return 39
 
 
-def completions_for(*, tenant, user_ids, modules):
+def completions_for(*, tenant, user_ids, modules, with_times=True):
     """{user_id: {activity_id: completed_at}} for several participants, in one query.
-    ``tenant`` is a tenant or its id."""
+    ``tenant`` is a tenant or its id. Without times (a page that only counts), the
+    values are True and no datetimes are read."""
     activity_ids = [a.pk for m in modules for a in module_activities(m)]
     found = defaultdict(dict)
-    rows = (
-        ActivityCompletion.objects.filter(tenant=tenant, user_id__in=list(user_ids), activity_id__in=activity_ids)
-        .order_by()  # read into a dict: the model's ordering would only add a sort
-        .values_list("user_id", "activity_id", "completed_at")
-    )
-    for user_id, activity_id, completed_at in rows:
-        found[user_id][activity_id] = completed_at
+    rows = ActivityCompletion.objects.filter(
+        tenant=tenant, user_id__in=list(user_ids), activity_id__in=activity_ids
+    ).order_by()  # read into a dict: the model's ordering would only add a sort
+    if with_times:
+        for user_id, activity_id, completed_at in rows.values_list("user_id", "activity_id", "completed_at"):
+            found[user_id][activity_id] = completed_at
+    else:
+        for user_id, activity_id in rows.values_list("user_id", "activity_id"):
+            found[user_id][activity_id] = True
     return found
 
 
@@ -246,7 +258,7 @@ def current_school(ect, today):
     return periods[-1].school if periods else None
 
 
-def ect_paths(ects, *, today=None, calendar_readers=None):
+def ect_paths(ects, *, today=None, calendar_readers=None, with_times=True):
     """{ect.pk: Path} for ECTs (with ``cohort__programme``, ``school_periods__school``
     and ``pauses`` prefetched), in a number of queries that does not grow with the
     number of ECTs: one programme read per programme, one calendar read per school.
@@ -268,22 +280,33 @@ def ect_paths(ects, *, today=None, calendar_readers=None):
             modules_by_programme[programme_id] = programme_modules(ect.cohort.programme)
     all_modules = [m for modules in modules_by_programme.values() for m in modules]
     first_year = min(release.academic_year_of(e.induction_start) for e in ects)
-    completions = completions_for(tenant=tenant_id, user_ids={e.user_id for e in ects}, modules=all_modules)
+    completions = completions_for(
+        tenant=tenant_id, user_ids={e.user_id for e in ects}, modules=all_modules, with_times=with_times
+    )
+    calendars = caching.calendar_generation(tenant_id)
     schedules = {}
     paths = {}
     for ect in ects:
         modules = modules_by_programme[ect.cohort.programme_id]
         school = current_school(ect, today)
         key = school.pk if school else None
-        if key not in readers:
-            readers[key] = calendar_reader(school=school, first_year=first_year)
         pauses = ect_pauses(ect)
-        facts = (ect.cohort.programme_id, ect.induction_start, ect.fte, tuple(pauses), key)
+        open_pause = any(p.ends_on is None for p in pauses)
+        facts = (
+            ect.cohort.programme_id, caching.programme_generation(ect.cohort.programme_id), calendars, key,
+            ect.induction_start, ect.fte, tuple(pauses), today if open_pause else None,
+        )
         if facts not in schedules:
-            schedules[facts] = release_dates(
-                modules=modules, start_date=ect.induction_start, fte=ect.fte, pauses=pauses,
-                calendar_for_year=readers[key], today=today,
-            )
+
+            def compute(school=school, key=key, ect=ect, pauses=pauses, modules=modules):
+                if key not in readers:
+                    readers[key] = calendar_reader(school=school, first_year=first_year)
+                return release_dates(
+                    modules=modules, start_date=ect.induction_start, fte=ect.fte, pauses=pauses,
+                    calendar_for_year=readers[key], today=today,
+                )
+
+            schedules[facts] = caching.cached_schedule(facts, compute)
         scheduled, schedule = schedules[facts]
         paths[ect.pk] = build_path(
             modules=modules, completions=completions.get(ect.user_id, {}), today=today,

@@ -116,6 +116,6 @@ def course_progress(request, pk):
     """Each ECT's position against the schedule at one school."""
     school = schools.get_school_for_user(request, pk)
     ects = list(_ects(participants.ects_at_school(school=school)))
-    paths = progress.ect_paths(ects)
+    paths = progress.ect_paths(ects, with_times=False)
     rows = [{"ect": ect, "path": paths[ect.pk]} for ect in ects]
     return render(request, "programme/course_progress.html", {"school": school, "rows": rows})

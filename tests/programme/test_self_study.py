@@ -125,3 +125,27 @@ def test_course_progress_queries_do_not_grow_with_ects(world, client_for, django
         html = client.get(url).content.decode()
     assert "ECTs (6)" in html
     assert len(six) == len(one), [q["sql"] for q in six.captured_queries]
+
+
+def test_changed_term_dates_and_programme_content_show_at_once(world, client_for, on_day):
+    """The programme and schedule caches never serve yesterday's dates or titles."""
+    from schools.services import set_term_dates
+
+    on_day(dt.date(2026, 9, 8))
+    client = client_for(world.user(Role.ECT))
+    assert "Expected by 11 September 2026" in client.get(reverse("self_study:mine")).content.decode()
+    # The school starts a week later: weeks 1-2 are now 14 to 25 September.
+    set_term_dates(
+        actor=world.user(Role.INDUCTION_TUTOR), tenant=world.tenant_a, school=world.school_a1, academic_year=2026,
+        terms=[
+            {"term": 1, "starts_on": dt.date(2026, 9, 14), "ends_on": dt.date(2026, 12, 18)},
+            {"term": 2, "starts_on": dt.date(2027, 1, 5), "ends_on": dt.date(2027, 3, 26)},
+            {"term": 3, "starts_on": dt.date(2027, 4, 12), "ends_on": dt.date(2027, 7, 21)},
+        ],
+    )
+    on_day(dt.date(2026, 9, 15))
+    html = client.get(reverse("self_study:mine")).content.decode()
+    assert "Expected by 25 September 2026" in html
+    world.module.title = "Routines, expectations and relationships"
+    world.module.save()
+    assert "Routines, expectations and relationships" in client.get(reverse("self_study:mine")).content.decode()
