@@ -8,6 +8,11 @@ class EctalignConfig(AppConfig):
     verbose_name = "Accounts"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        from ectalign.caching import connect_signals
+
+        connect_signals()
+
 
 class EctalignAdminConfig(admin_apps.AdminConfig):
     default = False

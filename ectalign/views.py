@@ -1,9 +1,13 @@
 from django.contrib import messages
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from ectalign import caching
 from ectalign.tenancy import activate_membership
 from schools.models import Role
 from schools import selectors
@@ -34,13 +38,31 @@ def home(request):
         context["ect_count"] = counts.get(Role.ECT, 0)
         context["mentor_count"] = counts.get(Role.MENTOR, 0)
     elif membership.school_id:
-        context["school"] = membership.school
-        context["induction_tutors"] = selectors.induction_tutors(school=membership.school)
-        if membership.role == Role.MENTOR:
-            from participants.selectors import current_mentorships
-
-            context["mentorships"] = current_mentorships(mentor_user=request.user, tenant=request.tenant)
+        return _participant_home(request, membership, context)
     return render(request, HOME_TEMPLATES[membership.role], context)
+
+
+def _participant_home(request, membership, context):
+    """An ECT's or a mentor's home: their induction tutor and, for a mentor, their ECTs.
+    The body is cached until the school's people or the mentorships change."""
+    from participants.selectors import current_mentorships
+
+    school = membership.school
+    key = (
+        "home", membership.role, request.user.pk, school.pk,
+        caching.people_generation(school.tenant_id), timezone.localdate(),
+    )
+
+    def body():
+        parts = {**context, "school": school, "induction_tutors": selectors.induction_tutors(school=school)}
+        if membership.role == Role.MENTOR:
+            parts["mentorships"] = current_mentorships(mentor_user=request.user, tenant=request.tenant)
+        return render_to_string(f"ectalign/includes/home_{membership.role}_body.html", parts, request)
+
+    return render(
+        request, HOME_TEMPLATES[membership.role],
+        {**context, "school": school, "body": mark_safe(caching.cached_fragment(key, body))},  # rendered by us
+    )
 
 
 @login_required

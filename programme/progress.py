@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from programme import caching
+from ectalign import caching
 from programme import schedule as release
 from programme.models import ActivityCompletion, Module, ModuleActivity
 
@@ -141,7 +141,7 @@ class Path:
 
 def programme_modules(programme):
     """A programme's modules in order, with strand, term, year and activities (kept in
-    the process until the programme's content changes: programme.caching)."""
+    the process until the programme's content changes: ectalign.caching)."""
 
     def load():
         modules = list(

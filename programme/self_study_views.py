@@ -1,15 +1,22 @@
 """Self-study pages: the participant's checklist and path, the same path for the people
 who support them, and the induction tutor's course-progress view."""
 
+import hashlib
+
 from django.contrib import messages
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from ectalign.access import role_required
 from participants import selectors as participants
 from participants.models import ECT, Mentor
+from ectalign import caching
 from programme import progress, services
 from programme.services import ProgrammeError
 from schools import selectors as schools
@@ -57,8 +64,27 @@ def _own_path(request):
 def my_self_study(request):
     """This fortnight's checklist, what is overdue and what comes next: the page an ECT
     opens on their phone. The whole path has its own page."""
-    ect, path = _own_path(request)
-    return render(request, "programme/self_study.html", {"ect": ect, "path": path, "own": True})
+    ect = ECT.objects.filter(tenant=request.tenant, user=request.user).select_related("user", "cohort").first()
+    if ect is None:
+        raise Http404("No ECT record for this person.")
+    get_token(request)  # the body's forms carry this session's CSRF secret: it is part of the key
+    key = (
+        "self-study", ect.pk, caching.participant_generations([ect.user_id])[ect.user_id],
+        ect.cohort.programme_id, caching.programme_generation(ect.cohort.programme_id),
+        caching.calendar_generation(ect.tenant_id), timezone.localdate(),
+        hashlib.sha1(request.META["CSRF_COOKIE"].encode()).hexdigest(),
+    )
+
+    def body():
+        own, path = _own_path(request)
+        return render_to_string(
+            "programme/includes/self_study_body.html", {"ect": own, "path": path, "own": True}, request
+        )
+
+    return render(
+        request, "programme/self_study.html",
+        {"ect": ect, "own": True, "body": mark_safe(caching.cached_fragment(key, body))},  # rendered by us
+    )
 
 
 @role_required(Role.ECT)
@@ -108,14 +134,31 @@ def ect_self_study(request, pk):
     delivery partner's staff."""
     ect = participants.get_ect_for_user(request, pk)
     ect = _ects(ECT.objects.filter(pk=ect.pk, tenant=request.tenant)).get()
-    return render(request, "programme/self_study.html", {"ect": ect, "path": progress.ect_path(ect), "own": False})
+    context = {"ect": ect, "path": progress.ect_path(ect), "own": False}
+    body = render_to_string("programme/includes/self_study_body.html", context, request)
+    return render(request, "programme/self_study.html", {**context, "body": mark_safe(body)})
 
 
 @role_required(*SCHOOL_LEADER_ROLES, *DELIVERY_PARTNER_ROLES)
 def course_progress(request, pk):
     """Each ECT's position against the schedule at one school."""
     school = schools.get_school_for_user(request, pk)
-    ects = list(_ects(participants.ects_at_school(school=school)))
-    paths = progress.ect_paths(ects, with_times=False)
-    rows = [{"ect": ect, "path": paths[ect.pk]} for ect in ects]
-    return render(request, "programme/course_progress.html", {"school": school, "rows": rows})
+    roster = list(participants.ects_at_school(school=school).values_list("pk", "user_id", "cohort__programme_id"))
+    programme_ids = sorted({programme_id for _, _, programme_id in roster})
+    key = (
+        "course-progress", school.pk, tuple(roster),
+        tuple(sorted(caching.participant_generations([user_id for _, user_id, _ in roster]).items())),
+        tuple(caching.programme_generation(p) for p in programme_ids),
+        caching.calendar_generation(school.tenant_id), timezone.localdate(),
+    )
+
+    def body():
+        ects = list(_ects(participants.ects_at_school(school=school)))
+        paths = progress.ect_paths(ects, with_times=False)
+        rows = [{"ect": ect, "path": paths[ect.pk]} for ect in ects]
+        return render_to_string("programme/includes/course_progress_body.html", {"school": school, "rows": rows}, request)
+
+    return render(
+        request, "programme/course_progress.html",
+        {"school": school, "body": mark_safe(caching.cached_fragment(key, body))},  # rendered by us
+    )

@@ -40,7 +40,7 @@ def scoped():
 def _clear_cache():
     from django.core.cache import cache
 
-    from programme.caching import forget_everything
+    from ectalign.caching import forget_everything
 
     cache.clear()
     forget_everything()

@@ -43,3 +43,32 @@ def test_anonymous_home_redirects_to_sign_in(client):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_mentor_home_shows_changes_at_once(world, client_for):
+    """The ECT and mentor home bodies are cached: a new mentee, a new induction tutor
+    and a changed name each show on the next view."""
+    import datetime as dt
+
+    from participants.models import ECT, ECTAtSchool, Mentor, Mentorship
+    from schools.factories import MembershipFactory
+
+    client = client_for(world.user(Role.MENTOR))
+    html = client.get(reverse("home")).content.decode()
+    assert "A Early career teacher" in html and "A Induction tutor" in html
+    newcomer = MembershipFactory(
+        user__full_name="Nadia Newcomer", tenant=world.tenant_a, school=world.school_a1, role=Role.ECT
+    ).user
+    ect = ECT.objects.create(tenant=world.tenant_a, user=newcomer, induction_start=dt.date(2026, 9, 2),
+                             cohort=world.ects["own"].cohort)
+    ECTAtSchool.objects.create(tenant=world.tenant_a, ect=ect, school=world.school_a1, started_on=dt.date(2026, 9, 2))
+    Mentorship.objects.create(tenant=world.tenant_a, ect=ect, mentor=Mentor.objects.get(user=world.user(Role.MENTOR)),
+                              started_on=dt.date(2026, 9, 2))
+    assert "Nadia Newcomer" in client.get(reverse("home")).content.decode()
+    tutor = world.user(Role.INDUCTION_TUTOR)
+    tutor.full_name = "Tobias Tutor"
+    tutor.save()
+    assert "Tobias Tutor" in client.get(reverse("home")).content.decode()
+    MembershipFactory(user__full_name="Second Tutor", tenant=world.tenant_a, school=world.school_a1,
+                      role=Role.INDUCTION_TUTOR)
+    assert "Second Tutor" in client.get(reverse("home")).content.decode()

@@ -113,18 +113,66 @@ def test_course_progress_queries_do_not_grow_with_ects(world, client_for, django
 
     from participants.factories import ECTAtSchoolFactory, ECTFactory
 
+    from django.core.cache import cache
+
     client = client_for(world.user(Role.INDUCTION_TUTOR))
     url = reverse("self_study:course_progress", args=[world.school_a1.pk])
     client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(url).status_code == 200
+    cache.clear()  # the cached body is gone: this request computes every path
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     for _ in range(5):
         ect = ECTFactory(tenant=world.tenant_a, cohort=world.ects["own"].cohort)
         ECTAtSchoolFactory(ect=ect, school=world.school_a1, tenant=world.tenant_a)
+    cache.clear()
     with CaptureQueriesContext(connection) as six:
         html = client.get(url).content.decode()
     assert "ECTs (6)" in html
     assert len(six) == len(one), [q["sql"] for q in six.captured_queries]
+    assert len(warm) < len(one)
+
+
+def test_every_change_behind_the_cached_pages_shows_at_once(world, client_for, on_day):
+    """The rendered checklist and course-progress bodies are cached; each kind of change
+    behind them (a tick, an untick, a pause, a new FTE, a new name) shows on the next view."""
+    from participants.models import Pause
+
+    on_day(dt.date(2026, 9, 8))
+    from django.test import Client
+
+    ect = client_for(world.user(Role.ECT))
+    tutor_client = Client()
+    tutor_client.force_login(world.user(Role.INDUCTION_TUTOR), backend="allauth.account.auth_backends.AuthenticationBackend")
+    progress_url = reverse("self_study:course_progress", args=[world.school_a1.pk])
+    assert "Routines and expectations (done)" not in tutor_client.get(progress_url).content.decode()
+    assert "Activities done (0 of 4)" in ect.get(reverse("self_study:mine")).content.decode()
+
+    ect.post(reverse("self_study:save_module", args=[world.module.pk]), {"activity": activity_ids(world.module)})
+    assert "Activities done (4 of 4)" in ect.get(reverse("self_study:mine")).content.decode()
+    assert "Routines and expectations (done)" in tutor_client.get(progress_url).content.decode()
+
+    ect.post(reverse("self_study:save_module", args=[world.module.pk]), {"activity": activity_ids(world.module)[:1]})
+    assert "Activities done (1 of 4)" in ect.get(reverse("self_study:mine")).content.decode()
+    assert "Routines and expectations (done)" not in tutor_client.get(progress_url).content.decode()
+
+    record = world.ects["own"]
+    Pause.objects.create(tenant=world.tenant_a, ect=record, kind=Pause.Kind.SICKNESS,
+                         starts_on=dt.date(2026, 9, 2), ends_on=dt.date(2026, 9, 11))
+    # Paused for the first two teaching weeks: weeks 1-2 are now 14 to 25 September, so
+    # on 8 September the module has not opened yet.
+    html = ect.get(reverse("self_study:mine")).content.decode()
+    assert "opens 14 September 2026" in html and "Activities done" not in html
+
+    record.fte = "0.50"
+    record.save()
+    assert "0.50 FTE" in tutor_client.get(progress_url).content.decode()
+
+    person = world.user(Role.ECT)
+    person.full_name = "Renamed Teacher"
+    person.save()
+    assert "Renamed Teacher" in tutor_client.get(progress_url).content.decode()
 
 
 def test_changed_term_dates_and_programme_content_show_at_once(world, client_for, on_day):

@@ -1,0 +1,153 @@
+"""Caches for what pages read often and rarely changes: a programme's modules (kept in
+the process), participants' release schedules and rendered page bodies (kept in the
+shared cache). Each is keyed by generations that any save or delete of the data behind
+it replaces (the signals at the end), so a change is seen at once, by every process
+sharing the cache. Writes that skip signals (bulk_create, queryset.update) must call
+the matching ``*_changed`` function themselves."""
+
+import hashlib
+import uuid
+
+from django.core.cache import cache
+
+_modules = {}  # programme id -> (generation, [Module, ...])
+SCHEDULE_TIMEOUT = 24 * 60 * 60
+
+
+def _generation(key):
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        value = cache.get(key)
+    return value
+
+
+def programme_generation(programme_id):
+    return _generation(f"programme-generation:{programme_id}")
+
+
+def calendar_generation(tenant_id):
+    return _generation(f"calendar-generation:{tenant_id}")
+
+
+def people_generation(tenant_id):
+    return _generation(f"people-generation:{tenant_id}")
+
+
+def people_changed(tenant_id):
+    cache.set(f"people-generation:{tenant_id}", uuid.uuid4().hex, None)
+
+
+def programme_changed(programme_id):
+    cache.set(f"programme-generation:{programme_id}", uuid.uuid4().hex, None)
+    _modules.pop(programme_id, None)
+
+
+def calendar_changed(tenant_id):
+    cache.set(f"calendar-generation:{tenant_id}", uuid.uuid4().hex, None)
+
+
+def cached_modules(programme_id, load):
+    generation = programme_generation(programme_id)
+    found = _modules.get(programme_id)
+    if found is None or found[0] != generation:
+        found = _modules[programme_id] = (generation, load())
+    return found[1]
+
+
+def cached_schedule(key_parts, compute):
+    key = "schedule:" + hashlib.sha1(repr(tuple(key_parts)).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, SCHEDULE_TIMEOUT)
+    return found
+
+
+def participant_generations(user_ids):
+    """{user_id: generation} of the participants' progress (ticks, training record,
+    school periods, pauses, name), creating missing ones, in one cache round trip."""
+    keys = {f"progress-generation:{user_id}": user_id for user_id in user_ids}
+    found = cache.get_many(list(keys))
+    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
+    if missing:
+        cache.set_many(missing, None)
+        found.update(missing)
+    return {keys[key]: value for key, value in found.items()}
+
+
+def participant_changed(user_id):
+    if user_id is not None:
+        cache.set(f"progress-generation:{user_id}", uuid.uuid4().hex, None)
+
+
+FRAGMENT_TIMEOUT = 24 * 60 * 60
+
+
+def cached_fragment(key_parts, render):
+    """Rendered HTML for a page's body, kept until any generation in its key changes
+    (or a day passes: "today" is part of every key that depends on the date)."""
+    key = "fragment:" + hashlib.sha1(repr(tuple(key_parts)).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = render()
+        cache.set(key, found, FRAGMENT_TIMEOUT)
+    return found
+
+
+def forget_everything():
+    """For tests: drop the process's copies (the shared cache is cleared separately)."""
+    _modules.clear()
+
+
+def connect_signals():
+    from django.db.models.signals import post_delete, post_save
+
+    from ectalign.models import User
+    from participants import models as participants
+    from programme import models as programme
+    from schools import models as schools
+
+    def on_programme_content(sender, instance, **kwargs):
+        if isinstance(instance, programme.Programme):
+            programme_changed(instance.pk)
+        elif isinstance(instance, programme.ModuleActivity):
+            programme_changed(programme.Module._base_manager.filter(pk=instance.module_id).values_list("programme_id", flat=True).first())
+        else:
+            programme_changed(instance.programme_id)
+
+    def on_calendar(sender, instance, **kwargs):
+        calendar_changed(instance.tenant_id)
+
+    def on_participant(sender, instance, **kwargs):
+        if isinstance(instance, (programme.ActivityCompletion, participants.ECT)):
+            participant_changed(instance.user_id)
+        elif isinstance(instance, programme.Cohort):
+            for user_id in participants.ECT._base_manager.filter(cohort_id=instance.pk).values_list("user_id", flat=True):
+                participant_changed(user_id)
+        elif hasattr(instance, "ect_id"):  # a school period or a pause
+            participant_changed(participants.ECT._base_manager.filter(pk=instance.ect_id).values_list("user_id", flat=True).first())
+        else:  # a person: their name shows on progress pages
+            if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+                return  # signing in changes nothing shown
+            participant_changed(instance.pk)
+            for tenant_id in schools.Membership._base_manager.filter(user=instance).values_list("tenant_id", flat=True):
+                people_changed(tenant_id)
+
+    def on_people(sender, instance, **kwargs):
+        people_changed(instance.tenant_id)
+
+    for model in (programme.Programme, programme.ProgrammeYear, programme.Strand, programme.Term,
+                  programme.Module, programme.ModuleActivity):
+        post_save.connect(on_programme_content, sender=model, dispatch_uid=f"programme-cache-{model.__name__}")
+        post_delete.connect(on_programme_content, sender=model, dispatch_uid=f"programme-cache-del-{model.__name__}")
+    for model in (programme.ActivityCompletion, programme.Cohort, participants.ECT, participants.ECTAtSchool,
+                  participants.Pause, User):
+        post_save.connect(on_participant, sender=model, dispatch_uid=f"progress-cache-{model.__name__}")
+        post_delete.connect(on_participant, sender=model, dispatch_uid=f"progress-cache-del-{model.__name__}")
+    for model in (schools.Membership, participants.Mentorship):
+        post_save.connect(on_people, sender=model, dispatch_uid=f"people-cache-{model.__name__}")
+        post_delete.connect(on_people, sender=model, dispatch_uid=f"people-cache-del-{model.__name__}")
+    for model in (schools.TermDates, schools.InsetDay):
+        post_save.connect(on_calendar, sender=model, dispatch_uid=f"calendar-cache-{model.__name__}")
+        post_delete.connect(on_calendar, sender=model, dispatch_uid=f"calendar-cache-del-{model.__name__}")
