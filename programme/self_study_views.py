@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from ectalign.access import role_required
 from participants import selectors as participants
 from participants.models import ECT, Mentor
+from programme.models import EventTemplate
 from ectalign import caching
 from programme import progress, services
 from programme.services import ProgrammeError
@@ -96,7 +97,10 @@ def my_path(request):
 @role_required(Role.MENTOR)
 def my_mentor_programme(request):
     mentor, path = _own_path(request)
-    return render(request, "programme/mentor_programme.html", {"mentor": mentor, "path": path, "own": True})
+    events = EventTemplate.objects.filter(programme_id=mentor.cohort.mentor_programme_id).select_related("term")
+    return render(
+        request, "programme/mentor_programme.html", {"mentor": mentor, "path": path, "own": True, "events": events}
+    )
 
 
 @role_required(*SELF_STUDY_ROLES)

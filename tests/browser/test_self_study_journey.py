@@ -58,6 +58,10 @@ def test_ect_ticks_off_the_fortnight_and_supporters_see_it(page, live_server, de
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=title))
     expect(row).to_contain_text("Completed")
     check_all_viewports(page, context="mentor's view of the ECT's path")
+    page.get_by_role("banner").get_by_role("link", name="Mentor programme").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your mentor programme")
+    expect(page.get_by_role("table")).to_contain_text("Conference 1")
+    check_all_viewports(page, context="mentor's own programme")
 
     page.get_by_role("banner").get_by_role("button", name="Sign out").click()
     sign_in(page, TUTOR)

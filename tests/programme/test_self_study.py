@@ -197,3 +197,18 @@ def test_changed_term_dates_and_programme_content_show_at_once(world, client_for
     world.module.title = "Routines, expectations and relationships"
     world.module.save()
     assert "Routines, expectations and relationships" in client.get(reverse("self_study:mine")).content.decode()
+
+
+def test_the_mentor_programme_lists_its_conferences_and_clinics(world, client_for):
+    from programme.factories import EventTemplateFactory, TermFactory
+
+    term = TermFactory(year__programme=world.mentor_module.programme, number=1)
+    EventTemplateFactory(term=term, programme=term.programme, kind="conference", number=1,
+                         title="Developing high quality instructional coaching", hours=6)
+    EventTemplateFactory(term=term, programme=term.programme, kind="clinic", number=1,
+                         title="Providing challenge through instructional coaching", hours="1.5")
+    html = client_for(world.user(Role.MENTOR)).get(reverse("self_study:mentor_programme")).content.decode()
+    assert "Conference 1: Developing high quality instructional coaching" in html
+    assert "Clinic 1: Providing challenge through instructional coaching" in html
+    assert ">1.5<" in html and ">6<" in html
+    assert "Selecting steps" in html  # the self-study module is still there
