@@ -49,7 +49,7 @@ def _participant_home(request, membership, context):
 
     school = membership.school
     key = (
-        "home", membership.role, request.user.pk, school.pk,
+        "home", membership.role, request.user.pk, school.pk, school.name,
         caching.people_generation(school.tenant_id), timezone.localdate(),
     )
 

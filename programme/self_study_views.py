@@ -150,7 +150,7 @@ def course_progress(request, pk):
     roster = list(participants.ects_at_school(school=school).values_list("pk", "user_id", "cohort__programme_id"))
     programme_ids = sorted({programme_id for _, _, programme_id in roster})
     key = (
-        "course-progress", school.pk, tuple(roster),
+        "course-progress", school.pk, school.name, tuple(roster),
         tuple(sorted(caching.participant_generations([user_id for _, user_id, _ in roster]).items())),
         tuple(caching.programme_generation(p) for p in programme_ids),
         caching.calendar_generation(school.tenant_id), timezone.localdate(),

@@ -72,3 +72,14 @@ def test_the_mentor_home_shows_changes_at_once(world, client_for):
     MembershipFactory(user__full_name="Second Tutor", tenant=world.tenant_a, school=world.school_a1,
                       role=Role.INDUCTION_TUTOR)
     assert "Second Tutor" in client.get(reverse("home")).content.decode()
+
+
+def test_a_renamed_school_shows_on_cached_pages(world, client_for):
+    client = client_for(world.user(Role.MENTOR))
+    caption = '<span class="govuk-caption-l">Mentor, {}</span>'
+    assert caption.format("Alder Primary") in client.get(reverse("home")).content.decode()
+    school = world.school_a1
+    school.name = "Alder Primary and Nursery"
+    school.save()
+    # The caption is in the cached body (the bar above it is always fresh).
+    assert caption.format("Alder Primary and Nursery") in client.get(reverse("home")).content.decode()
