@@ -108,6 +108,12 @@ class Mentor(TenantOwned):
         return str(self.user)
 
 
+def check_ends_after_start(starts_on, ends_on, *, field):
+    """An open end is fine; a closed one must not come before the start."""
+    if ends_on and starts_on and ends_on < starts_on:
+        raise ValidationError({field: "The end date must be on or after the start date."})
+
+
 class Period(TenantOwned):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True, help_text="Empty while it lasts.")
@@ -117,8 +123,7 @@ class Period(TenantOwned):
 
     def clean(self):
         super().clean()
-        if self.ended_on and self.started_on and self.ended_on < self.started_on:
-            raise ValidationError({"ended_on": "The end date must be on or after the start date."})
+        check_ends_after_start(self.started_on, self.ended_on, field="ended_on")
 
     def covers(self, day):
         return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
@@ -205,5 +210,4 @@ class Pause(TenantOwned):
 
     def clean(self):
         super().clean()
-        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "The end date must be on or after the start date."})
+        check_ends_after_start(self.starts_on, self.ends_on, field="ends_on")
