@@ -11,7 +11,6 @@ opened in exactly two places: ``TenancyMiddleware`` for requests and
 from contextlib import contextmanager
 
 from django.db import models
-from django.http import Http404
 from django_scopes import ScopedManager, scope, scopes_disabled
 
 SESSION_KEY = "active_membership_id"
@@ -102,16 +101,3 @@ class TenancyMiddleware:
                 return self.get_response(request)
         with tenant_scope(request.tenant.pk if request.tenant else None):
             return self.get_response(request)
-
-
-def get_object_in_tenant(queryset, request, **lookup):
-    """Fetch one object of the active tenant, or 404 for both "missing" and "not yours".
-
-    Filters by the tenant explicitly as well as through the scope (second line of
-    defence)."""
-    if request.tenant is None:
-        raise Http404
-    try:
-        return queryset.filter(tenant=request.tenant).get(**lookup)
-    except queryset.model.DoesNotExist:
-        raise Http404 from None

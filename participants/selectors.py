@@ -11,10 +11,6 @@ def today():
     return timezone.localdate()
 
 
-def ect_of_user(*, user, tenant):
-    return ECT.objects.filter(tenant=tenant, user=user).select_related("user", "cohort").first()
-
-
 def current_mentorships(*, mentor_user, tenant, on=None):
     """The mentorships a mentor holds now, with their ECTs."""
     on = on or today()

@@ -150,8 +150,6 @@ class CohortFactory(DjangoModelFactory):
 
 import datetime  # noqa: E402
 
-from django.utils import timezone  # noqa: E402
-
 from programme.models import ActionPlan, ActionPlanItem, DiagnosticResponse  # noqa: E402
 
 

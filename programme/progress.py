@@ -110,10 +110,6 @@ class Path:
         return self._with(Status.OVERDUE)
 
     @property
-    def open(self):
-        return self._with(Status.OPEN)
-
-    @property
     def completed(self):
         return self._with(Status.COMPLETED)
 
@@ -258,7 +254,7 @@ def current_school(ect, today):
     return periods[-1].school if periods else None
 
 
-def ect_paths(ects, *, today=None, calendar_readers=None, with_times=True):
+def ect_paths(ects, *, today=None, with_times=True):
     """{ect.pk: Path} for ECTs (with ``cohort__programme``, ``school_periods__school``
     and ``pauses`` prefetched), in a number of queries that does not grow with the
     number of ECTs: one programme read per programme, one calendar read per school.
@@ -273,7 +269,7 @@ def ect_paths(ects, *, today=None, calendar_readers=None, with_times=True):
         return {}
     tenant_id = ects[0].tenant_id
     modules_by_programme = {}
-    readers = calendar_readers if calendar_readers is not None else {}
+    readers = {}
     for ect in ects:
         programme_id = ect.cohort.programme_id
         if programme_id not in modules_by_programme:

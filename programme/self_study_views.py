@@ -31,8 +31,11 @@ def _ects(queryset):
     return queryset.select_related("user", "cohort__programme").prefetch_related("school_periods__school", "pauses")
 
 
-def _own_ect(request):
-    ect = _ects(ECT.objects.filter(tenant=request.tenant, user=request.user)).first()
+def _own_ect(request, *, with_periods=True):
+    """The active person's own ECT record, or 404; ``with_periods=False`` reads only
+    the record (enough to key a cached page)."""
+    own = ECT.objects.filter(tenant=request.tenant, user=request.user)
+    ect = (_ects(own) if with_periods else own.select_related("user", "cohort")).first()
     if ect is None:
         raise Http404("No ECT record for this person.")
     return ect
@@ -65,9 +68,7 @@ def _own_path(request):
 def my_self_study(request):
     """This fortnight's checklist, what is overdue and what comes next: the page an ECT
     opens on their phone. The whole path has its own page."""
-    ect = ECT.objects.filter(tenant=request.tenant, user=request.user).select_related("user", "cohort").first()
-    if ect is None:
-        raise Http404("No ECT record for this person.")
+    ect = _own_ect(request, with_periods=False)
     get_token(request)  # the body's forms carry this session's CSRF secret: it is part of the key
     key = (
         "self-study", ect.pk, caching.participant_generations([ect.user_id])[ect.user_id],
