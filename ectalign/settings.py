@@ -191,6 +191,9 @@ else:
     EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ectalign <no-reply@ectalign.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[ectalign] "
+# The address people reach the service at, for links in e-mails (invitations).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # django-allauth: e-mail is the login; no open sign-up (people arrive by invitation).
 SITE_NAME = "ectalign"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("programmes/", include("programme.urls")),
     path("self-study/", include("programme.self_study_urls")),
+    path("participants/", include("participants.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

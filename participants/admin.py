@@ -1,7 +1,20 @@
 from django.contrib import admin
 
 from ectalign.admin import TenantScopedAdmin
-from participants.models import ECT, ECTAtSchool, Mentor, MentorAtSchool, Mentorship, Pause
+from participants.models import (
+    ECT,
+    AppropriateBody,
+    ChangeRequest,
+    ECTAtSchool,
+    Invitation,
+    Mentor,
+    MentorAbsence,
+    MentorAtSchool,
+    Mentorship,
+    Onboarding,
+    Pause,
+    StatusChange,
+)
 
 
 class ECTAtSchoolInline(admin.TabularInline):
@@ -27,8 +40,8 @@ class MentorshipInline(ECTAtSchoolInline):
 
 @admin.register(ECT)
 class ECTAdmin(TenantScopedAdmin):
-    list_display = ["user", "trn", "induction_start", "fte", "cohort"]
-    list_filter = ["tenant", "cohort"]
+    list_display = ["user", "trn", "induction_start", "fte", "cohort", "training_status"]
+    list_filter = ["tenant", "cohort", "training_status"]
     search_fields = ["user__full_name", "user__email", "trn"]
     list_select_related = ["user", "cohort"]
     inlines = [ECTAtSchoolInline, MentorshipInline]
@@ -36,8 +49,8 @@ class ECTAdmin(TenantScopedAdmin):
 
 @admin.register(Mentor)
 class MentorAdmin(TenantScopedAdmin):
-    list_display = ["user", "kind", "cohort"]
-    list_filter = ["tenant", "kind"]
+    list_display = ["user", "kind", "cohort", "programme_status", "training_status"]
+    list_filter = ["tenant", "kind", "programme_status", "training_status"]
     search_fields = ["user__full_name", "user__email"]
     list_select_related = ["user", "cohort"]
 
@@ -76,3 +89,59 @@ class PauseAdmin(TenantScopedAdmin):
     search_fields = ["ect__user__full_name"]
     list_select_related = ["ect__user"]
     autocomplete_fields = ["ect"]
+
+
+@admin.register(AppropriateBody)
+class AppropriateBodyAdmin(TenantScopedAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(TenantScopedAdmin):
+    list_display = ["__str__", "ect", "mentor", "status", "reason", "on", "recorded_by"]
+    list_filter = ["tenant", "status", "reason"]
+    search_fields = ["ect__user__full_name", "mentor__user__full_name"]
+    list_select_related = ["ect__user", "mentor__user", "recorded_by"]
+    autocomplete_fields = ["ect", "mentor"]
+    readonly_fields = ["recorded_by"]
+
+
+@admin.register(MentorAbsence)
+class MentorAbsenceAdmin(TenantScopedAdmin):
+    list_display = ["mentor", "started_on", "ended_on", "reason"]
+    list_filter = ["tenant"]
+    search_fields = ["mentor__user__full_name"]
+    list_select_related = ["mentor__user"]
+    autocomplete_fields = ["mentor"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(TenantScopedAdmin):
+    list_display = ["email", "membership", "sent_at", "expires_at", "times_sent", "accepted_at", "revoked_at"]
+    list_filter = ["tenant"]
+    search_fields = ["email"]
+    list_select_related = ["membership__school", "membership__tenant"]
+    exclude = ["token_hash"]
+    readonly_fields = ["membership", "email", "invited_by", "sent_at", "expires_at", "times_sent", "accepted_at"]
+
+    def has_add_permission(self, request):
+        return False  # invitations are made by registering a person, which also sends the e-mail
+
+
+@admin.register(Onboarding)
+class OnboardingAdmin(TenantScopedAdmin):
+    list_display = ["user", "phase", "subject", "working_pattern", "completed_at"]
+    list_filter = ["tenant", "phase", "working_pattern"]
+    search_fields = ["user__full_name", "user__email"]
+    list_select_related = ["user"]
+    readonly_fields = ["user"]
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(TenantScopedAdmin):
+    list_display = ["__str__", "school", "state", "requested_by", "requested_at", "decided_at"]
+    list_filter = ["tenant", "state", "kind"]
+    search_fields = ["ect__user__full_name", "mentor__user__full_name", "school__name"]
+    list_select_related = ["ect__user", "mentor__user", "school", "requested_by"]
+    autocomplete_fields = ["ect", "mentor", "school"]

@@ -41,6 +41,31 @@ class Phase(models.TextChoices):
     POST_16 = "post_16", "16 plus"
 
 
+class TrainingStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    DEFERRED = "deferred", "Deferred"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class AppropriateBody(TenantOwned):
+    """A body that quality-assures statutory induction (a teaching school hub, a local
+    authority, the national body). The delivery partner's staff keep the list."""
+
+    name = models.CharField(max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "appropriate bodies"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="appropriate_body_unique_per_tenant"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class ECT(TenantOwned):
     """An early career teacher's training record in one delivery partner."""
 
@@ -57,7 +82,15 @@ class ECT(TenantOwned):
     )
     phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
     subject = models.CharField(max_length=100, blank=True)
+    appropriate_body = models.ForeignKey(
+        "participants.AppropriateBody", on_delete=models.PROTECT, null=True, blank=True, related_name="ects",
+        help_text="The body that quality-assures this ECT's statutory induction.",
+    )
     cohort = models.ForeignKey("programme.Cohort", on_delete=models.PROTECT, related_name="ects")
+    training_status = models.CharField(
+        max_length=20, choices=TrainingStatus.choices, default=TrainingStatus.ACTIVE,
+        help_text="Changed through a dated status change, which keeps the history.",
+    )
 
     history = HistoricalRecords()
 
@@ -66,6 +99,7 @@ class ECT(TenantOwned):
         ordering = ["user__full_name"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "user"], name="one_ect_record_per_person_per_tenant"),
+            models.UniqueConstraint(fields=["tenant", "trn"], condition=~Q(trn=""), name="trn_unique_per_tenant"),
             models.CheckConstraint(condition=Q(fte__gt=0) & Q(fte__lte=1), name="ect_fte_in_range"),
         ]
 
@@ -89,11 +123,23 @@ class Mentor(TenantOwned):
         TRANSFERRING = "transferring", "Transferring mentor"
         RETURNING = "returning", "Returning mentor"
 
+    class ProgrammeStatus(models.TextChoices):
+        IN_TRAINING = "in_training", "Following the mentor programme"
+        COMPLETED = "completed", "Completed the mentor programme"
+        NOT_REQUIRED = "not_required", "Not required (trained before)"
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mentor_records")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEW)
     cohort = models.ForeignKey(
         "programme.Cohort", on_delete=models.PROTECT, related_name="mentors", null=True, blank=True,
         help_text="The cohort whose mentor programme this mentor follows.",
+    )
+    programme_status = models.CharField(
+        "mentor programme", max_length=20, choices=ProgrammeStatus.choices, default=ProgrammeStatus.IN_TRAINING,
+    )
+    training_status = models.CharField(
+        max_length=20, choices=TrainingStatus.choices, default=TrainingStatus.ACTIVE,
+        help_text="Changed through a dated status change, which keeps the history.",
     )
 
     history = HistoricalRecords()
@@ -211,3 +257,217 @@ class Pause(TenantOwned):
     def clean(self):
         super().clean()
         check_ends_after_start(self.starts_on, self.ends_on, field="ends_on")
+
+
+class StatusChange(TenantOwned):
+    """A dated change of an ECT's or a mentor's training status: deferral, resumption
+    or withdrawal, with its reason. The record's ``training_status`` follows the latest
+    change; these rows are its history."""
+
+    class Reason(models.TextChoices):
+        BEREAVEMENT = "bereavement", "Bereavement"
+        LONG_TERM_SICKNESS = "long_term_sickness", "Long-term sickness"
+        PARENTAL_LEAVE = "parental_leave", "Parental leave"
+        CAREER_BREAK = "career_break", "Career break"
+        LEFT_PROFESSION = "left_profession", "Left the profession"
+        MOVED_SCHOOL = "moved_school", "Moved school"
+        NO_LONGER_MENTOR = "no_longer_mentor", "No longer a mentor"
+        RESUMED = "resumed", "Training resumed"
+        OTHER = "other", "Other"
+
+    DEFERRAL_REASONS = (
+        Reason.BEREAVEMENT, Reason.LONG_TERM_SICKNESS, Reason.PARENTAL_LEAVE, Reason.CAREER_BREAK, Reason.OTHER,
+    )
+    WITHDRAWAL_REASONS = (Reason.LEFT_PROFESSION, Reason.MOVED_SCHOOL, Reason.NO_LONGER_MENTOR, Reason.OTHER)
+
+    ect = models.ForeignKey(ECT, on_delete=models.CASCADE, null=True, blank=True, related_name="status_changes")
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, null=True, blank=True, related_name="status_changes")
+    status = models.CharField(max_length=20, choices=TrainingStatus.choices)
+    reason = models.CharField(max_length=30, choices=Reason.choices)
+    on = models.DateField("with effect from")
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["on", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ect__isnull=False, mentor__isnull=True) | Q(ect__isnull=True, mentor__isnull=False),
+                name="status_change_for_one_participant",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_status_display()} from {self.on:%-d %B %Y} ({self.get_reason_display().lower()})"
+
+
+class MentorAbsence(Period):
+    """A stretch when a mentor is away (sickness, leave, secondment). Away longer than
+    ``participants.selectors.MENTOR_AWAY_PROMPT_DAYS`` prompts the induction tutor to
+    pair the mentor's ECTs with someone else."""
+
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="absences")
+    reason = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="mentor_absence_ends_after_start",
+            ),
+        ]
+
+
+class Invitation(TenantOwned):
+    """An e-mailed link that lets a registered person set up their account and take up
+    their membership. The link carries a secret token; only its hash is stored. The
+    membership (and so the tenant and school) is fixed when the invitation is made."""
+
+    membership = models.ForeignKey("schools.Membership", on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("e-mail address")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    times_sent = models.PositiveSmallIntegerField(default=1)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_live_invitation_per_membership",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation to {self.email}"
+
+    @property
+    def is_pending(self):
+        return self.accepted_at is None and self.revoked_at is None
+
+
+class Onboarding(TenantOwned):
+    """A participant's answers to the onboarding form in one delivery partner (not the
+    monitoring questions: those live in ``MonitoringAnswers``, apart)."""
+
+    class WorkingPattern(models.TextChoices):
+        FULL_TIME = "full_time", "Full time"
+        PART_TIME = "part_time", "Part time"
+
+    class Confidence(models.TextChoices):
+        LOW = "low", "Not yet confident"
+        SOME = "some", "Fairly confident"
+        HIGH = "high", "Confident"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="onboardings")
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    subject = models.CharField(max_length=100)
+    working_pattern = models.CharField(max_length=20, choices=WorkingPattern.choices)
+    terms_accepted_at = models.DateTimeField()
+    confidence = models.CharField(
+        "how confident they feel about the programme", max_length=10, choices=Confidence.choices, blank=True
+    )
+    hopes = models.TextField("what they hope to get from the programme", max_length=1000, blank=True)
+    completed_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user"], name="one_onboarding_per_person_per_tenant"),
+        ]
+
+    def __str__(self):
+        return f"Onboarding of {self.user}"
+
+
+class MonitoringAnswers(models.Model):
+    """A person's optional answers to the equality monitoring questions: special-category
+    data, kept apart from every training record and visible to nobody but the person.
+    Not tenant-owned and not registered in the admin; read and written only through
+    ``participants.monitoring`` for ``request.user`` itself, and counted only in
+    aggregates with small numbers suppressed. No history is kept: withdrawing the
+    answers deletes them."""
+
+    PREFER_NOT_TO_SAY = "prefer_not_to_say"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    gender_identity = models.CharField(max_length=30)
+    sexual_orientation = models.CharField(max_length=30)
+    ethnicity = models.CharField(max_length=40)
+    transgender = models.CharField(max_length=30)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "monitoring answers"
+        default_permissions = ()
+
+    def __str__(self):
+        return "Monitoring answers"
+
+
+class ChangeRequest(TenantOwned):
+    """A change the delivery partner reserves for its own decision, asked for by an
+    induction tutor and approved or rejected by the delivery partner's staff in the
+    admin. Approval applies the change through the same service as a direct change."""
+
+    class Kind(models.TextChoices):
+        CHANGE_MENTOR = "change_mentor", "Change of mentor"
+        CHANGE_PROGRAMME = "change_programme", "Change of cohort or programme"
+        DEFER = "defer", "Deferral"
+        RESUME = "resume", "Resumption of training"
+        WITHDRAW = "withdraw", "Withdrawal"
+        TRANSFER = "transfer", "Transfer to another school"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Awaiting a decision"
+        APPROVED = "approved", "Approved and applied"
+        REJECTED = "rejected", "Rejected"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    ect = models.ForeignKey(ECT, on_delete=models.CASCADE, null=True, blank=True, related_name="change_requests")
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, null=True, blank=True, related_name="change_requests")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="change_requests")
+    details = models.JSONField(default=dict, blank=True, help_text="What to change, as the service expects it.")
+    reason = models.TextField(max_length=2000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(max_length=2000, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ect__isnull=False) | Q(mentor__isnull=False), name="change_request_names_a_participant"
+            ),
+        ]
+
+    def __str__(self):
+        who = self.ect or self.mentor
+        return f"{self.get_kind_display()} for {who}"

@@ -4,15 +4,38 @@ closed, never overwritten."""
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
-from participants.models import ECT, ECTAtSchool, Mentor, MentorAtSchool, Mentorship, Pause, normalise_trn
-from schools.models import Role
+from ectalign.mail import send_email
+from participants import invitations
+from participants.models import (
+    ECT,
+    ECTAtSchool,
+    Mentor,
+    MentorAbsence,
+    MentorAtSchool,
+    Mentorship,
+    Pause,
+    StatusChange,
+    TrainingStatus,
+    normalise_trn,
+)
+from schools.models import Membership, Role
 from schools.services import SchoolsError, add_membership
 
 
 class ParticipantError(Exception):
     """A change to a participant that cannot be made, with a message a person can act on."""
+
+
+def _trn(raw):
+    if not (raw or "").strip():
+        return ""
+    try:
+        return normalise_trn(raw)
+    except ValidationError as exc:
+        raise ParticipantError(" ".join(exc.messages)) from None
 
 
 def _full_clean(obj):
@@ -22,27 +45,60 @@ def _full_clean(obj):
         raise ParticipantError(" ".join(exc.messages)) from exc
 
 
-@transaction.atomic
-def register_ect(*, actor, school, email, full_name, induction_start, cohort, fte="1.00", trn="", phase="", subject=""):
-    """Register an ECT at a school: the person (created or linked by e-mail), their ECT
-    membership of the school, their training record and their first school period."""
+def _school_membership(*, actor, inviter, school, email, full_name, role):
+    """The person's membership of the school in ``role``: active at once, or, when an
+    ``inviter`` (the registering person's membership) is given, held until they accept
+    the invitation e-mailed to them."""
+    if inviter is not None and not invitations.can_invite(inviter, Membership(tenant=school.tenant, school=school)):
+        raise ParticipantError("You can only register people at your own school.")
+    if not (email or "").strip():
+        raise ParticipantError("Enter an e-mail address, like name@school.org.uk.")
+    try:
+        validate_email(email.strip())
+    except ValidationError:
+        raise ParticipantError(f"“{email.strip()}” is not an e-mail address: enter one like name@school.org.uk.") from None
     try:
         membership = add_membership(
-            actor=actor, tenant=school.tenant, email=email, full_name=full_name, role=Role.ECT, school=school
+            actor=actor, tenant=school.tenant, email=email, full_name=full_name, role=role, school=school,
+            is_active=inviter is None,
         )
     except SchoolsError as exc:
         raise ParticipantError(str(exc)) from exc
+    if inviter is not None:
+        invitations.invite(inviter=inviter, membership=membership)
+    return membership
+
+
+@transaction.atomic
+def register_ect(
+    *, actor, school, email, full_name, induction_start, cohort, fte="1.00", trn="", phase="", subject="",
+    appropriate_body=None, inviter=None,
+):
+    """Register an ECT at a school: the person (created or linked by e-mail), their ECT
+    membership of the school, their training record and their first school period. With
+    ``inviter`` the person is e-mailed an invitation to set up their account."""
+    membership = _school_membership(
+        actor=actor, inviter=inviter, school=school, email=email, full_name=full_name, role=Role.ECT
+    )
     if cohort.tenant_id != school.tenant_id:
         raise ParticipantError("This cohort belongs to another delivery partner.")
+    trn = _trn(trn)
+    if trn and ECT.objects.filter(tenant=school.tenant, trn=trn).exists():
+        other = ECT.objects.filter(tenant=school.tenant, trn=trn).select_related("user").get()
+        raise ParticipantError(
+            f"TRN {trn} already belongs to {other.user} ({other.user.email}): check the number, "
+            "or find them in the list if they are the same person."
+        )
     ect = ECT(
         tenant=school.tenant,
         user=membership.user,
-        trn=normalise_trn(trn) if trn else "",
+        trn=trn,
         induction_start=induction_start,
         fte=fte,
         cohort=cohort,
         phase=phase,
         subject=subject,
+        appropriate_body=appropriate_body,
     )
     _full_clean(ect)
     ect.save()
@@ -51,15 +107,13 @@ def register_ect(*, actor, school, email, full_name, induction_start, cohort, ft
 
 
 @transaction.atomic
-def register_mentor(*, actor, school, email, full_name, started_on, kind=Mentor.Kind.NEW, cohort=None):
+def register_mentor(*, actor, school, email, full_name, started_on, kind=Mentor.Kind.NEW, cohort=None, inviter=None):
     """Register a mentor at a school; a mentor already registered in the delivery
-    partner gains a period at this school instead of a second record."""
-    try:
-        membership = add_membership(
-            actor=actor, tenant=school.tenant, email=email, full_name=full_name, role=Role.MENTOR, school=school
-        )
-    except SchoolsError as exc:
-        raise ParticipantError(str(exc)) from exc
+    partner gains a period at this school instead of a second record. With ``inviter``
+    the person is e-mailed an invitation to set up their account."""
+    membership = _school_membership(
+        actor=actor, inviter=inviter, school=school, email=email, full_name=full_name, role=Role.MENTOR
+    )
     mentor, _ = Mentor.objects.get_or_create(
         tenant=school.tenant, user=membership.user, defaults={"kind": kind, "cohort": cohort}
     )
@@ -101,6 +155,9 @@ def assign_mentor(*, actor, ect, mentor, starts_on):
     mentorship = Mentorship(tenant=ect.tenant, ect=ect, mentor=mentor, started_on=starts_on)
     _full_clean(mentorship)
     mentorship.save()
+    context = {"ect": ect, "mentor": mentor, "previous": current, "starts_on": starts_on}
+    for person in {ect.user, mentor.user} | ({current.mentor.user} if current is not None else set()):
+        send_email(to=person.email, template="mentor_changed", context={**context, "person": person})
     return mentorship
 
 
@@ -118,3 +175,119 @@ def record_pause(*, actor, ect, kind, starts_on, ends_on=None, note=""):
             )
     pause.save()
     return pause
+
+
+def _latest_change(*, ect=None, mentor=None):
+    changes = (ect or mentor).status_changes.order_by("-on", "-recorded_at")
+    return changes.first()
+
+
+# Which reasons go with which status, and which statuses each status may move to.
+REASONS_FOR = {
+    TrainingStatus.DEFERRED: StatusChange.DEFERRAL_REASONS,
+    TrainingStatus.WITHDRAWN: StatusChange.WITHDRAWAL_REASONS,
+    TrainingStatus.ACTIVE: (StatusChange.Reason.RESUMED,),
+}
+ALLOWED_MOVES = {
+    TrainingStatus.ACTIVE: {TrainingStatus.DEFERRED, TrainingStatus.WITHDRAWN},
+    TrainingStatus.DEFERRED: {TrainingStatus.ACTIVE, TrainingStatus.WITHDRAWN},
+    TrainingStatus.WITHDRAWN: set(),
+}
+
+
+@transaction.atomic
+def change_status(*, actor, status, reason, on, ect=None, mentor=None, note=""):
+    """Defer, resume or withdraw an ECT's or a mentor's training, from a date.
+
+    Deferring an ECT pauses their expectations (a deferral ``Pause``) until they resume;
+    withdrawing ends their open mentorships (a withdrawn mentor also leaves their
+    schools). Every change is a dated ``StatusChange`` row; the person is told."""
+    if (ect is None) == (mentor is None):
+        raise ValueError("Give exactly one of ect or mentor.")
+    model = ECT if ect is not None else Mentor
+    record = model.objects.select_for_update().get(pk=(ect or mentor).pk, tenant=(ect or mentor).tenant_id)
+    status, reason = TrainingStatus(status), StatusChange.Reason(reason)
+    current = TrainingStatus(record.training_status)
+    if status not in ALLOWED_MOVES[current]:
+        if current == TrainingStatus.WITHDRAWN:
+            raise ParticipantError(f"{record.user} has withdrawn: register them again if they are coming back.")
+        raise ParticipantError(f"{record.user} is already {current.label.lower()}.")
+    if reason not in REASONS_FOR[status]:
+        allowed = ", ".join(r.label.lower() for r in REASONS_FOR[status])
+        raise ParticipantError(f"Choose a reason for this change: {allowed}.")
+    if reason == StatusChange.Reason.NO_LONGER_MENTOR and ect is not None:
+        raise ParticipantError("“No longer a mentor” is a reason for a mentor, not an ECT: choose another reason.")
+    latest = _latest_change(ect=ect and record, mentor=mentor and record)
+    if latest is not None and on < latest.on:
+        raise ParticipantError(
+            f"The last change took effect on {latest.on:%-d %B %Y}: this one must take effect on or after that date."
+        )
+    change = StatusChange(
+        tenant=record.tenant, ect=record if ect is not None else None, mentor=record if mentor is not None else None,
+        status=status, reason=reason, on=on, note=note, recorded_by=actor,
+    )
+    _full_clean(change)
+    change.save()
+    if ect is not None:
+        _apply_ect_status(record, current, status, on)
+    else:
+        _apply_mentor_status(record, status, on)
+    record.training_status = status
+    record.save(update_fields=["training_status"])
+    send_email(to=record.user.email, template="status_changed", context={"change": change, "person": record.user})
+    return change
+
+
+def _apply_ect_status(ect, current, status, on):
+    if current == TrainingStatus.DEFERRED:
+        deferral = ect.pauses.filter(kind=Pause.Kind.DEFERRAL, ends_on__isnull=True).first()
+        if deferral is not None:
+            deferral.ends_on = max(deferral.starts_on, on - dt.timedelta(days=1))
+            deferral.save(update_fields=["ends_on"])
+    if status == TrainingStatus.DEFERRED:
+        record_pause(actor=None, ect=ect, kind=Pause.Kind.DEFERRAL, starts_on=on, note="Training deferred")
+    if status == TrainingStatus.WITHDRAWN:
+        _end_periods(ect.mentorships.filter(ended_on__isnull=True), on)
+
+
+def _apply_mentor_status(mentor, status, on):
+    if status == TrainingStatus.WITHDRAWN:
+        for mentorship in mentor.mentorships.filter(ended_on__isnull=True).select_related("ect__user"):
+            send_email(
+                to=mentorship.ect.user.email, template="mentor_left",
+                context={"ect": mentorship.ect, "mentor": mentor, "on": on},
+            )
+        _end_periods(mentor.mentorships.filter(ended_on__isnull=True), on)
+        _end_periods(mentor.school_periods.filter(ended_on__isnull=True), on)
+
+
+def _end_periods(periods, on):
+    for period in periods:
+        period.ended_on = max(period.started_on, on)
+        period.save(update_fields=["ended_on"])
+
+
+@transaction.atomic
+def record_mentor_absence(*, actor, mentor, started_on, ended_on=None, reason=""):
+    """Record a stretch when a mentor is away. Absences of one mentor must not overlap."""
+    absence = MentorAbsence(tenant=mentor.tenant, mentor=mentor, started_on=started_on, ended_on=ended_on, reason=reason)
+    _full_clean(absence)
+    far = dt.date.max
+    for other in mentor.absences.all():
+        if other.started_on <= (ended_on or far) and started_on <= (other.ended_on or far):
+            raise ParticipantError(
+                f"This overlaps the absence from {other.started_on:%-d %B %Y}: change the dates or end that one first."
+            )
+    absence.save()
+    return absence
+
+
+@transaction.atomic
+def end_mentor_absence(*, actor, absence, ended_on):
+    """Record the day a mentor's open absence ended (the day before they are back)."""
+    if absence.ended_on is not None:
+        raise ParticipantError("This absence already has an end date.")
+    absence.ended_on = ended_on
+    _full_clean(absence)
+    absence.save(update_fields=["ended_on"])
+    return absence

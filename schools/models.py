@@ -56,6 +56,14 @@ class Tenant(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
     is_active = models.BooleanField(default=True)
+    changes_needing_approval = models.JSONField(
+        default=list, blank=True,
+        help_text=(
+            "The kinds of change an induction tutor must ask for (a change request the delivery "
+            "partner's staff approve) instead of making directly, for example "
+            '["change_programme", "withdraw", "transfer"].'
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -14,9 +14,10 @@ class SchoolsError(Exception):
 
 
 @transaction.atomic
-def add_membership(*, actor, tenant, email, role, school=None, full_name=""):
+def add_membership(*, actor, tenant, email, role, school=None, full_name="", is_active=True):
     """Give a person (created if new, by e-mail) a role in the tenant. An existing
-    account gets a new membership, never a second account."""
+    account gets a new membership, never a second account. ``is_active=False`` holds the
+    membership until the person accepts their invitation."""
     User = get_user_model()
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
@@ -34,7 +35,7 @@ def add_membership(*, actor, tenant, email, role, school=None, full_name=""):
             f"{email} already holds this role ({Role(role).label.lower()}) at {where}: "
             "find them in the list instead of adding them again."
         )
-    membership = Membership(user=user, tenant=tenant, school=school, role=role)
+    membership = Membership(user=user, tenant=tenant, school=school, role=role, is_active=is_active)
     try:
         membership.full_clean()
     except ValidationError as exc:

@@ -176,3 +176,13 @@ THIRD_PARTY_PREFIXES = {
     "accounts/": "allauth sign-in, sign-out, password reset and MFA pages",
     "admin/": "Django admin: see the admin matrix",
 }
+
+
+# The participants issue's routes, kept in their own modules so each part's entries
+# live beside each other. Imported last: they use the helpers above.
+from tests import access_changes, access_import, access_onboarding, access_participants  # noqa: E402
+
+for _module in (access_participants, access_import, access_onboarding, access_changes):
+    overlap = ROUTES.keys() & _module.ROUTES.keys()
+    assert not overlap, f"routes classified twice: {overlap}"
+    ROUTES.update(_module.ROUTES)
