@@ -4,7 +4,6 @@ from ectalign.admin import TenantScopedAdmin
 from participants.models import (
     ECT,
     AppropriateBody,
-    ChangeRequest,
     ECTAtSchool,
     Invitation,
     Mentor,
@@ -138,10 +137,5 @@ class OnboardingAdmin(TenantScopedAdmin):
     readonly_fields = ["user"]
 
 
-@admin.register(ChangeRequest)
-class ChangeRequestAdmin(TenantScopedAdmin):
-    list_display = ["__str__", "school", "state", "requested_by", "requested_at", "decided_at"]
-    list_filter = ["tenant", "state", "kind"]
-    search_fields = ["ect__user__full_name", "mentor__user__full_name", "school__name"]
-    list_select_related = ["ect__user", "mentor__user", "school", "requested_by"]
-    autocomplete_fields = ["ect", "mentor", "school"]
+# The change-request admin (approve / reject) lives beside its services.
+from participants import admin_changes  # noqa: E402, F401
