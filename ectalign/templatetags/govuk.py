@@ -19,3 +19,9 @@ def govuk_widget(field):
         css += f" {css}--error"
     existing = field.field.widget.attrs.get("class", "")
     return field.as_widget(attrs={"class": f"{css} {existing}".strip()})
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping|get_item:key``: a dictionary's value in a template (None if absent)."""
+    return (mapping or {}).get(key)
