@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.http import HttpResponse
+from django.utils import timezone
 
 from ectalign.admin import TenantScopedAdmin
+from ectalign.csv import write_rows
 from participants.models import (
     ECT,
     AppropriateBody,
@@ -37,6 +40,57 @@ class MentorshipInline(ECTAtSchoolInline):
     fields = ["mentor", "started_on", "ended_on"]
 
 
+def _csv_response(filename, header, rows):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    write_rows(response, header, rows)
+    return response
+
+
+@admin.action(description="Export the selected ECTs (CSV)")
+def export_ects_csv(modeladmin, request, queryset):
+    today = timezone.localdate()
+    queryset = queryset.select_related("user", "cohort", "appropriate_body").prefetch_related(
+        "school_periods__school", "mentorships__mentor__user"
+    )
+    rows = []
+    for ect in queryset:
+        school = next((p.school for p in ect.school_periods.all() if p.covers(today)), None)
+        mentor = next((m.mentor.user for m in ect.mentorships.all() if m.covers(today)), None)
+        rows.append([
+            ect.user.full_name, ect.user.email, ect.trn, ect.induction_start.isoformat(), ect.fte, ect.cohort.name,
+            ect.appropriate_body.name if ect.appropriate_body else "", ect.get_training_status_display(),
+            school.name if school else "", school.urn if school else "", mentor.full_name if mentor else "",
+        ])
+    return _csv_response(
+        "ects.csv",
+        ["full_name", "email", "trn", "induction_start", "fte", "cohort", "appropriate_body", "training_status",
+         "school", "urn", "mentor"],
+        rows,
+    )
+
+
+@admin.action(description="Export the selected mentors (CSV)")
+def export_mentors_csv(modeladmin, request, queryset):
+    today = timezone.localdate()
+    queryset = queryset.select_related("user", "cohort").prefetch_related("school_periods__school", "mentorships")
+    rows = [
+        [
+            mentor.user.full_name, mentor.user.email, mentor.get_kind_display(), mentor.get_programme_status_display(),
+            mentor.get_training_status_display(),
+            "; ".join(p.school.name for p in mentor.school_periods.all() if p.covers(today)),
+            sum(1 for m in mentor.mentorships.all() if m.covers(today)),
+        ]
+        for mentor in queryset
+    ]
+    return _csv_response(
+        "mentors.csv",
+        ["full_name", "email", "kind", "mentor_programme", "training_status", "schools", "ects_now"],
+        rows,
+    )
+
+
 @admin.register(ECT)
 class ECTAdmin(TenantScopedAdmin):
     list_display = ["user", "trn", "induction_start", "fte", "cohort", "training_status"]
@@ -44,6 +98,7 @@ class ECTAdmin(TenantScopedAdmin):
     search_fields = ["user__full_name", "user__email", "trn"]
     list_select_related = ["user", "cohort"]
     inlines = [ECTAtSchoolInline, MentorshipInline]
+    actions = [export_ects_csv]
 
 
 @admin.register(Mentor)
@@ -52,6 +107,7 @@ class MentorAdmin(TenantScopedAdmin):
     list_filter = ["tenant", "kind", "programme_status", "training_status"]
     search_fields = ["user__full_name", "user__email"]
     list_select_related = ["user", "cohort"]
+    actions = [export_mentors_csv]
 
 
 @admin.register(ECTAtSchool)
