@@ -110,6 +110,7 @@ def seed_demo():
         tutor = get_user_model().objects.get(email=f"tutor.northshire-s1@{DEMO_DOMAIN}")
         _member(tutor, tenant, Role.MENTOR, first_school)
         _seed_training_records()
+        _seed_lifecycle()
     return accounts
 
 
@@ -195,3 +196,58 @@ def _seed_progress(ect, *, behind):
         ]
     # Seeded, not a person's edit: no history rows needed.
     ActivityCompletion.objects.bulk_create(rows)
+
+
+APPROPRIATE_BODIES = ["Northshire Induction Appropriate Body", "Independent Schools Induction Body"]
+
+
+def _seed_lifecycle():
+    """What a working delivery partner looks like a term in: appropriate bodies; most
+    people onboarded (ect4 of each school not yet); in Northshire's first school a newly
+    invited ECT, in its second a deferred ECT and in its third a mentor away for four
+    weeks; Northshire reserves programme changes and transfers for its own approval.
+    Each step only when missing, so the seed stays idempotent."""
+    from django.utils import timezone
+
+    from participants import services
+    from participants.models import ECT, AppropriateBody, Mentor, Onboarding, Phase, TrainingStatus
+    from programme.models import Cohort
+
+    now = timezone.now()
+    today = timezone.localdate()
+    for tenant in Tenant.objects.filter(slug__in=[spec["slug"] for spec in TENANTS]):
+        bodies = [AppropriateBody.objects.get_or_create(tenant=tenant, name=name)[0] for name in APPROPRIATE_BODIES]
+        ECT.objects.filter(tenant=tenant, appropriate_body__isnull=True).update(appropriate_body=bodies[0])
+        for record in [*ECT.objects.filter(tenant=tenant).select_related("user"),
+                       *Mentor.objects.filter(tenant=tenant).select_related("user")]:
+            if record.user.email.startswith("ect4."):
+                continue
+            school_phase = getattr(record, "phase", "") or Phase.PRIMARY
+            Onboarding.objects.get_or_create(
+                tenant=tenant, user=record.user,
+                defaults={"phase": school_phase, "subject": getattr(record, "subject", "") or "General",
+                          "working_pattern": "full_time", "terms_accepted_at": now, "completed_at": now},
+            )
+    tenant = Tenant.objects.get(slug="northshire")
+    if not tenant.changes_needing_approval:
+        tenant.changes_needing_approval = ["change_programme", "transfer"]
+        tenant.save(update_fields=["changes_needing_approval"])
+    schools = list(School.objects.filter(tenant=tenant).order_by("urn"))
+    tutor = Membership.objects.get(tenant=tenant, school=schools[0], role=Role.INDUCTION_TUTOR)
+    email = f"ect5.northshire-s1@{DEMO_DOMAIN}"
+    if not get_user_model().objects.filter(email=email).exists():
+        services.register_ect(
+            actor=tutor.user, inviter=tutor, school=schools[0], email=email, full_name="Rosa Quint",
+            induction_start=YEAR_1_START, cohort=Cohort.objects.get(tenant=tenant, name="September 2026"),
+        )
+    deferred = ECT.objects.get(tenant=tenant, user__email=f"ect3.northshire-s2@{DEMO_DOMAIN}")
+    if deferred.training_status == TrainingStatus.ACTIVE:
+        services.change_status(
+            actor=None, ect=deferred, status=TrainingStatus.DEFERRED, reason="long_term_sickness",
+            on=today - dt.timedelta(days=14),
+        )
+    away = Mentor.objects.get(tenant=tenant, user__email=f"mentor2.northshire-s3@{DEMO_DOMAIN}")
+    if not away.absences.exists():
+        services.record_mentor_absence(
+            actor=None, mentor=away, started_on=today - dt.timedelta(days=28), reason="Sickness"
+        )
