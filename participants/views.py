@@ -79,13 +79,8 @@ def accept_invitation(request, token):
 
 def _after_acceptance(membership):
     """New ECTs and mentors go on to their onboarding form."""
-    from schools.models import Role
-
     if membership.role in (Role.ECT, Role.MENTOR):
-        try:
-            return reverse("participants:onboarding")
-        except Exception:  # the onboarding page lands with its own work
-            return reverse("home")
+        return reverse("participants:onboarding")
     return reverse("home")
 
 
