@@ -45,6 +45,7 @@ def home(request):
 def _participant_home(request, membership, context):
     """An ECT's or a mentor's home: their induction tutor and, for a mentor, their ECTs.
     The body is cached until the school's people or the mentorships change."""
+    from participants.onboarding import onboarding_reminder
     from participants.selectors import current_mentorships
 
     school = membership.school
@@ -61,7 +62,11 @@ def _participant_home(request, membership, context):
 
     return render(
         request, HOME_TEMPLATES[membership.role],
-        {**context, "school": school, "body": mark_safe(caching.cached_fragment(key, body))},  # rendered by us
+        {
+            **context, "school": school, "body": mark_safe(caching.cached_fragment(key, body)),  # rendered by us
+            # Outside the cached body: it goes as soon as the onboarding form is done.
+            "onboarding_reminder": onboarding_reminder(user=request.user, membership=membership),
+        },
     )
 
 

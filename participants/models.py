@@ -402,7 +402,7 @@ class MonitoringAnswers(models.Model):
     """A person's optional answers to the equality monitoring questions: special-category
     data, kept apart from every training record and visible to nobody but the person.
     Not tenant-owned and not registered in the admin; read and written only through
-    ``participants.monitoring`` for ``request.user`` itself, and counted only in
+    ``participants.onboarding`` for ``request.user`` itself, and counted only in
     aggregates with small numbers suppressed. No history is kept: withdrawing the
     answers deletes them."""
 
