@@ -72,11 +72,13 @@ def _school_membership(*, actor, inviter, school, email, full_name, role):
 @transaction.atomic
 def register_ect(
     *, actor, school, email, full_name, induction_start, cohort, fte="1.00", trn="", phase="", subject="",
-    appropriate_body=None, inviter=None,
+    appropriate_body=None, inviter=None, started_on=None,
 ):
     """Register an ECT at a school: the person (created or linked by e-mail), their ECT
-    membership of the school, their training record and their first school period. With
-    ``inviter`` the person is e-mailed an invitation to set up their account."""
+    membership of the school, their training record and their first school period (from
+    ``started_on``, by default the induction start: an ECT arriving from another
+    delivery partner starts here later). With ``inviter`` the person is e-mailed an
+    invitation to set up their account."""
     membership = _school_membership(
         actor=actor, inviter=inviter, school=school, email=email, full_name=full_name, role=Role.ECT
     )
@@ -102,7 +104,7 @@ def register_ect(
     )
     _full_clean(ect)
     ect.save()
-    ECTAtSchool.objects.create(tenant=school.tenant, ect=ect, school=school, started_on=induction_start)
+    ECTAtSchool.objects.create(tenant=school.tenant, ect=ect, school=school, started_on=started_on or induction_start)
     return ect
 
 
