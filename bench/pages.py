@@ -120,3 +120,25 @@ register(
 )
 # The mentor's own programme (the 2026-28 mentor programme: no self-study modules).
 register(PageCase("mentor_programme", path("self_study:mentor_programme"), signed_in_as("mentor"), scope="school"))
+
+# --- Participants (issue #5) ---------------------------------------------------------------
+# The induction tutor's list of the focus school's ECTs and mentors with their statuses,
+# mentors, onboarding deadlines and prompts; and one ECT's page with its history.
+register(
+    PageCase(
+        "participant_list",
+        path("participants:school", focus_school_id),
+        signed_in_as("induction_tutor"),
+        budget_ratio=12,
+        scope="school",
+    )
+)
+register(
+    PageCase(
+        "ect_person_page",
+        path("participants:ect", extra("focus_ect_id")),
+        signed_in_as("induction_tutor"),
+        budget_ratio=8,
+        scope="school",
+    )
+)

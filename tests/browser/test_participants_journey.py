@@ -27,7 +27,7 @@ def _invitation_path(email):
 
 def _open_participants(page):
     page.goto("/")
-    page.get_by_role("link", name="ECTs and mentors").click()
+    page.get_by_role("link", name="ECTs and mentors", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("ECTs and mentors")
 
 
