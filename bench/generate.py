@@ -472,6 +472,37 @@ def participant_records(build):
     build.count("mentorships", len(mentorships))
 
 
+ONBOARDED_SHARE = 0.9  # of ECTs and mentors, by TODAY (late November): most, not all
+
+
+@step
+def onboarding(build):
+    """Onboarding answers for about 90% of the ECTs and mentors (the rest see the
+    reminder banner and show as "onboarding incomplete"); the people pages are
+    measured as have theirs, as most people would."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from participants.models import Onboarding
+
+    done_at = timezone.make_aware(dt.datetime(2026, 9, 8, 16, 0))
+    measured = set(build.context.users.values())  # the people the pages are measured as: onboarded
+    rows = []
+    for kind in ("ects_by_school", "mentors_by_school"):
+        for school_index, school in enumerate(build.schools):
+            for position, user in enumerate(build.data[kind].get(school.pk, [])):
+                chance = participant_rng(f"onboarding-{kind}", school_index, position).random()
+                if user.pk not in measured and chance >= ONBOARDED_SHARE:
+                    continue
+                rows.append(Onboarding(
+                    tenant=build.tenant, user=user, phase="primary", subject="General primary",
+                    working_pattern="full_time", terms_accepted_at=done_at, completed_at=done_at,
+                ))
+    build.bulk(rows)
+    build.count("onboarded", len(rows))
+
+
 # How likely an ECT has completed a module whose expected-by date has passed, by the
 # module's term. Engagement with self-study falls away after the first term of year 1
 # and picks up again in year 2 (its diagnostic), so year-1 ECTs (in the autumn term on

@@ -61,13 +61,18 @@ def count_queries(client, url):
     return len(captured.captured_queries), [q["sql"] for q in captured.captured_queries]
 
 
+def wanted_cases():
+    return [name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()]
+
+
 def selected_pages():
+    from bench.imports import CASE as IMPORT_CASE
     from bench.pages import PAGES
 
-    wanted = [name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()]
+    wanted = wanted_cases()
     if not wanted:
         return list(PAGES)
-    unknown = set(wanted) - {case.name for case in PAGES}
+    unknown = set(wanted) - {case.name for case in PAGES} - {IMPORT_CASE}
     if unknown:
         raise HarnessError(f"BENCH_PAGES names unknown cases: {', '.join(sorted(unknown))}")
     return [case for case in PAGES if case.name in wanted]
@@ -298,25 +303,50 @@ def main(rebuild=False):
         raise HarnessError("BENCH_ITERATIONS must be at least 1 and BENCH_WARMUP at least 0")
     meta = ensure_database(rebuild=rebuild, log=log)
     clock = choose_clock()
-    baseline, frame, targets = measure(meta["contexts"], iterations, warmup)
-    results = summarise(baseline, frame, targets, clock, iterations, warmup, meta)
+    if selected_pages():
+        baseline, frame, targets = measure(meta["contexts"], iterations, warmup)
+        results = summarise(baseline, frame, targets, clock, iterations, warmup, meta)
+    else:  # BENCH_PAGES names only the import
+        results = {"pages": [], "summary": {"pages": 0, "over_budget": [], "query_growth": []}}
+    imported = measure_import(meta, results)  # after the pages: its writes (rolled back) reset page caches
     previous = _read_results()
     if "http" in previous:
         results["http"] = previous["http"]  # keep the last `--http` numbers beside these
     RESULTS_FILE.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     summary = results["summary"]
-    print(table(results))
-    other = "wall" if clock == "cpu" else "cpu"
-    print(f"Times are {CLOCK_NAMES[clock]} (BENCH_CLOCK={clock}): medians of {iterations} requests per page and "
-          f"size; the baseline's of {results['baseline']['samples']}. All numbers: bench/{RESULTS_FILE.name}.")
-    print(f"For comparison, ratios at LARGE by {CLOCK_NAMES[other]}: "
-          + ", ".join(f"{p['name']} {p['times']['large'][other]['ratio']:.1f}x" for p in results["pages"]) + ".")
+    if results["pages"]:
+        print(table(results))
+        other = "wall" if clock == "cpu" else "cpu"
+        print(f"Times are {CLOCK_NAMES[clock]} (BENCH_CLOCK={clock}): medians of {iterations} requests per page and "
+              f"size; the baseline's of {results['baseline']['samples']}. All numbers: bench/{RESULTS_FILE.name}.")
+        print(f"For comparison, ratios at LARGE by {CLOCK_NAMES[other]}: "
+              + ", ".join(f"{p['name']} {p['times']['large'][other]['ratio']:.1f}x" for p in results["pages"]) + ".")
+    if imported is not None:
+        from bench import imports
+
+        print(imports.line(imported))
     for page in results["pages"]:
         if "query_growth" in page["status"]:
             print(f"{page['name']}: {page['queries']['small']} queries at SMALL, {page['queries']['large']} at LARGE "
                   f"(the SQL of both is in {RESULTS_FILE.name})")
     print(json.dumps(summary), flush=True)
     return 1 if summary["over_budget"] or summary["query_growth"] else 0
+
+
+def measure_import(meta, results):
+    """The CSV import of 1,000 rows (bench/imports.py), unless BENCH_PAGES leaves it out:
+    its wall-clock seconds go in the summary, and its name in ``over_budget`` when slow."""
+    from bench import imports
+
+    wanted = wanted_cases()
+    if wanted and imports.CASE not in wanted:
+        return None
+    entry = imports.measure(meta["contexts"], log)
+    results["imports"] = [entry]
+    results["summary"][f"{imports.CASE}_seconds"] = entry["seconds"]["wall"]
+    if entry["status"] == "over_budget":
+        results["summary"]["over_budget"].append(entry["name"])
+    return entry
 
 
 def _read_results():

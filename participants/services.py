@@ -38,9 +38,9 @@ def _trn(raw):
         raise ParticipantError(" ".join(exc.messages)) from None
 
 
-def _full_clean(obj):
+def _full_clean(obj, **options):
     try:
-        obj.full_clean()
+        obj.full_clean(**options)
     except ValidationError as exc:
         raise ParticipantError(" ".join(exc.messages)) from exc
 
@@ -84,12 +84,19 @@ def register_ect(
     )
     if cohort.tenant_id != school.tenant_id:
         raise ParticipantError("This cohort belongs to another delivery partner.")
+    if appropriate_body is not None and appropriate_body.tenant_id != school.tenant_id:
+        raise ParticipantError("This Appropriate Body belongs to another delivery partner.")
     trn = _trn(trn)
-    if trn and ECT.objects.filter(tenant=school.tenant, trn=trn).exists():
-        other = ECT.objects.filter(tenant=school.tenant, trn=trn).select_related("user").get()
+    other = ECT.objects.filter(tenant=school.tenant, trn=trn).select_related("user").first() if trn else None
+    if other is not None:
         raise ParticipantError(
             f"TRN {trn} already belongs to {other.user} ({other.user.email}): check the number, "
             "or find them in the list if they are the same person."
+        )
+    if ECT.objects.filter(tenant=school.tenant, user=membership.user).exists():
+        raise ParticipantError(
+            f"{membership.user.email} is already registered as an ECT with this delivery partner: "
+            "transfer them from their current school instead."
         )
     ect = ECT(
         tenant=school.tenant,
@@ -102,7 +109,9 @@ def register_ect(
         subject=subject,
         appropriate_body=appropriate_body,
     )
-    _full_clean(ect)
+    # The related rows were checked above (same tenant) and the unique rules just now:
+    # skip the per-field lookups full_clean would repeat (it matters for a CSV import).
+    _full_clean(ect, exclude=["tenant", "user", "cohort", "appropriate_body"], validate_constraints=False)
     ect.save()
     ECTAtSchool.objects.create(tenant=school.tenant, ect=ect, school=school, started_on=started_on or induction_start)
     return ect

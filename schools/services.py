@@ -37,7 +37,9 @@ def add_membership(*, actor, tenant, email, role, school=None, full_name="", is_
         )
     membership = Membership(user=user, tenant=tenant, school=school, role=role, is_active=is_active)
     try:
-        membership.full_clean()
+        # The user, tenant and school are in hand and the duplicate was checked above;
+        # clean() checks the school matches the tenant and the role.
+        membership.full_clean(exclude=["user", "tenant", "school"], validate_constraints=False)
     except ValidationError as exc:
         raise SchoolsError(" ".join(exc.messages)) from exc
     membership.save()
