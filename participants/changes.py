@@ -288,7 +288,7 @@ def _check_decider(actor, tenant_id):
 
 def _pending(change_request, actor):
     found = (
-        ChangeRequest.objects.select_for_update()
+        ChangeRequest.objects.select_for_update(of=("self",))
         .select_related("ect__user", "mentor__user", "school", "requested_by")
         .get(pk=change_request.pk, tenant=change_request.tenant_id)
     )
