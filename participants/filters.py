@@ -1,41 +1,14 @@
-"""The filters of the school's participant list (django-filter). Status is worked out
-in the database, by the same precedence as ``selectors.Status`` shows it, so a filter
-and the status beside a name never disagree."""
+"""The filters of the school's participant list (django-filter). Status comes from
+``selectors.with_status``, the same rule the list shows, so a filter and the status
+beside a name never disagree."""
 
 import django_filters
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
-from django.utils import timezone
+from django.db.models import Q
 
-from participants.models import ECT, ECTAtSchool, Invitation, Mentor, MentorAtSchool, Mentorship, Onboarding
-from participants.selectors import Status, today
+from participants.models import ECT, Mentor, Mentorship
+from participants.selectors import Status, today, with_status
 from programme.schedule import academic_year_of
-from schools.models import Membership, Role
-
-
-def with_status(queryset, *, school, role, on):
-    """Annotate ECTs or mentors with ``roster_status`` (a ``Status`` value) and ``onboarded``."""
-    periods = (ECTAtSchool.objects.filter(ect=OuterRef("pk")) if role == Role.ECT
-               else MentorAtSchool.objects.filter(mentor=OuterRef("pk")))
-    here_now = periods.filter(school=school, started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-    here_later = periods.filter(school=school, started_on__gt=on)
-    membership = Membership.objects.filter(user=OuterRef("user"), school=school, role=role)
-    expired = Invitation.objects.filter(
-        membership__user=OuterRef("user"), membership__school=school, membership__role=role,
-        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=timezone.now(),
-    )
-    onboarded = Onboarding.objects.filter(tenant_id=school.tenant_id, user=OuterRef("user"))
-    return queryset.annotate(
-        onboarded=Exists(onboarded),
-        roster_status=Case(
-            When(~Exists(here_now) & ~Exists(here_later), then=Value(Status.LEFT)),
-            When(training_status="withdrawn", then=Value(Status.WITHDRAWN)),
-            When(training_status="deferred", then=Value(Status.DEFERRED)),
-            When(Exists(membership.filter(is_active=False)) & Exists(expired), then=Value(Status.INVITATION_EXPIRED)),
-            When(Exists(membership.filter(is_active=False)), then=Value(Status.INVITED)),
-            When(~Exists(onboarded), then=Value(Status.ONBOARDING)),
-            default=Value(Status.ACTIVE),
-        ),
-    )
+from schools.models import Role
 
 
 class ParticipantFilter(django_filters.FilterSet):

@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -10,6 +11,7 @@ from participants.models import (
     ECT,
     ECTAtSchool,
     Invitation,
+    Mentor,
     MentorAbsence,
     MentorAtSchool,
     Mentorship,
@@ -123,7 +125,6 @@ class RosterRow:
     status: str
     period: object  # the period at this school (the latest)
     membership: object = None
-    invitation: object = None
     onboarded: bool = False
     year: int | None = None
     mentor: object = None  # an ECT's current mentor (Mentor)
@@ -149,20 +150,31 @@ def programme_year(cohort, on):
     return academic_year_of(on) - cohort.start_year + 1
 
 
-def _status(*, training_status, period, on, membership, invitation, onboarded):
-    if period.ended_on is not None and period.ended_on < on:
-        return Status.LEFT
-    if training_status == TrainingStatus.WITHDRAWN:
-        return Status.WITHDRAWN
-    if training_status == TrainingStatus.DEFERRED:
-        return Status.DEFERRED
-    if membership is not None and not membership.is_active:
-        if invitation is not None and invitation.is_pending and invitation.expires_at <= timezone.now():
-            return Status.INVITATION_EXPIRED
-        return Status.INVITED
-    if not onboarded:
-        return Status.ONBOARDING
-    return Status.ACTIVE
+def with_status(queryset, *, school, role, on):
+    """Annotate ECTs or mentors with ``roster_status`` (a ``Status`` value, the most
+    telling first) and ``onboarded``: the one rule for the list and its filters."""
+    periods = (ECTAtSchool.objects.filter(ect=OuterRef("pk")) if role == Role.ECT
+               else MentorAtSchool.objects.filter(mentor=OuterRef("pk")))
+    here_now = periods.filter(school=school, started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+    here_later = periods.filter(school=school, started_on__gt=on)
+    membership = Membership.objects.filter(user=OuterRef("user"), school=school, role=role)
+    expired = Invitation.objects.filter(
+        membership__user=OuterRef("user"), membership__school=school, membership__role=role,
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=timezone.now(),
+    )
+    onboarded = Onboarding.objects.filter(tenant_id=school.tenant_id, user=OuterRef("user"))
+    return queryset.annotate(
+        onboarded=Exists(onboarded),
+        roster_status=Case(
+            When(~Exists(here_now) & ~Exists(here_later), then=Value(Status.LEFT)),
+            When(training_status=TrainingStatus.WITHDRAWN, then=Value(Status.WITHDRAWN)),
+            When(training_status=TrainingStatus.DEFERRED, then=Value(Status.DEFERRED)),
+            When(Exists(membership.filter(is_active=False)) & Exists(expired), then=Value(Status.INVITATION_EXPIRED)),
+            When(Exists(membership.filter(is_active=False)), then=Value(Status.INVITED)),
+            When(~Exists(onboarded), then=Value(Status.ONBOARDING)),
+            default=Value(Status.ACTIVE),
+        ),
+    )
 
 
 def school_roster(*, school, on=None, ect_ids=None, mentor_ids=None):
@@ -197,13 +209,9 @@ def school_roster(*, school, on=None, ect_ids=None, mentor_ids=None):
             tenant_id=school.tenant_id, school=school, user_id__in=user_ids, role__in=[Role.ECT, Role.MENTOR]
         )
     }
-    invitations = {}
-    for invitation in Invitation.objects.filter(
-        tenant_id=school.tenant_id, membership__in=[m.pk for m in memberships.values()]
-    ).order_by("sent_at"):
-        invitations[invitation.membership_id] = invitation  # the latest wins
-    onboarded = set(
-        Onboarding.objects.filter(tenant_id=school.tenant_id, user_id__in=user_ids).values_list("user_id", flat=True)
+    ect_states = _states(ECT.objects.filter(pk__in=list(ect_periods)), school=school, role=Role.ECT, on=on)
+    mentor_states = _states(
+        Mentor.objects.filter(pk__in=list(mentor_periods)), school=school, role=Role.MENTOR, on=on
     )
     open_mentorships = {
         m.ect_id: m
@@ -221,38 +229,38 @@ def school_roster(*, school, on=None, ect_ids=None, mentor_ids=None):
     rows = []
     for ect_id, period in ect_periods.items():
         ect = period.ect
-        membership = memberships.get((ect.user_id, Role.ECT))
-        invitation = invitations.get(membership.pk) if membership else None
+        status, onboarded = ect_states[ect_id]
         mentorship = open_mentorships.get(ect_id)
         mentor = mentorship.mentor if mentorship else None
         absence = away.get(mentor.pk) if mentor else None
         rows.append(RosterRow(
-            kind="ect", record=ect, user=ect.user, period=period, membership=membership, invitation=invitation,
-            onboarded=ect.user_id in onboarded, year=programme_year(ect.cohort, on), mentor=mentor,
-            mentor_away_since=absence.started_on if absence else None,
-            status=_status(
-                training_status=ect.training_status, period=period, on=on, membership=membership,
-                invitation=invitation, onboarded=ect.user_id in onboarded,
-            ),
+            kind="ect", record=ect, user=ect.user, period=period, membership=memberships.get((ect.user_id, Role.ECT)),
+            onboarded=onboarded, year=programme_year(ect.cohort, on), mentor=mentor,
+            mentor_away_since=absence.started_on if absence else None, status=status,
         ))
     mentees = {}
     for mentorship in _open_mentorships_of(school, mentor_periods, on):
         mentees.setdefault(mentorship.mentor_id, []).append(mentorship.ect)
     for mentor_id, period in mentor_periods.items():
         mentor = period.mentor
-        membership = memberships.get((mentor.user_id, Role.MENTOR))
-        invitation = invitations.get(membership.pk) if membership else None
+        status, onboarded = mentor_states[mentor_id]
         rows.append(RosterRow(
-            kind="mentor", record=mentor, user=mentor.user, period=period, membership=membership,
-            invitation=invitation, onboarded=mentor.user_id in onboarded, ects=mentees.get(mentor_id, []),
-            away=away.get(mentor_id),
-            status=_status(
-                training_status=mentor.training_status, period=period, on=on, membership=membership,
-                invitation=invitation, onboarded=mentor.user_id in onboarded,
-            ),
+            kind="mentor", record=mentor, user=mentor.user, period=period,
+            membership=memberships.get((mentor.user_id, Role.MENTOR)), onboarded=onboarded,
+            ects=mentees.get(mentor_id, []), away=away.get(mentor_id), status=status,
         ))
     rows.sort(key=lambda r: (r.kind != "ect", (r.user.full_name or r.user.email).lower()))
     return rows
+
+
+def _states(queryset, *, school, role, on):
+    """{pk: (roster status, onboarded)} for ECTs or mentors of the school."""
+    return {
+        pk: (status, onboarded)
+        for pk, status, onboarded in with_status(queryset, school=school, role=role, on=on).values_list(
+            "pk", "roster_status", "onboarded"
+        )
+    }
 
 
 def _open_mentorships_of(school, mentor_periods, on):
@@ -288,8 +296,6 @@ def mentor_away_prompts(rows, on=None):
 def visible_mentors(request, on=None):
     """The mentor records the active membership may manage: school leaders the mentors
     at their school now; delivery partner staff every mentor of the tenant."""
-    from participants.models import Mentor
-
     membership = request.membership
     if membership is None:
         return Mentor.objects.none()

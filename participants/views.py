@@ -287,14 +287,12 @@ def _school_ects(school):
 
 
 def _status_forms(current, *, for_mentor):
-    actions = {
-        TrainingStatus.ACTIVE: ["defer", "withdraw"],
-        TrainingStatus.DEFERRED: ["resume", "withdraw"],
-        TrainingStatus.WITHDRAWN: [],
-    }[TrainingStatus(current)]
+    """A form for each move the status may make now (``services.ALLOWED_MOVES``)."""
+    allowed = services.ALLOWED_MOVES[TrainingStatus(current)]
     return [
-        StatusChangeForm(action=a, for_mentor=for_mentor, prefix=a, initial={"action": a, "on": today()})
-        for a in actions
+        StatusChangeForm(action=action, for_mentor=for_mentor, prefix=action, initial={"action": action, "on": today()})
+        for action, status in StatusChangeForm.ACTIONS.items()
+        if status in allowed
     ]
 
 
