@@ -14,6 +14,7 @@ from programme.models import (
     Cohort,
     DiagnosticQuestion,
     EventTemplate,
+    LibraryStep,
     Module,
     ModuleActivity,
     Programme,
@@ -116,6 +117,14 @@ class EventTemplateAdmin(ProgrammePartChoices, SimpleHistoryAdmin):
     list_filter = ["programme", "kind", "audience"]
     search_fields = ["code", "title"]
     list_select_related = ["programme", "term"]
+
+
+@admin.register(LibraryStep)
+class LibraryStepAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "module", "order", "kind", "strand"]
+    list_filter = ["kind", "module__programme"]
+    search_fields = ["title", "module__code", "module__title"]
+    list_select_related = ["module", "strand"]
 
 
 @admin.register(CoachingFocusArea)

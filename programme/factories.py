@@ -9,11 +9,13 @@ from programme.models import (
     Cohort,
     DiagnosticQuestion,
     EventTemplate,
+    LibraryStep,
     Module,
     ModuleActivity,
     Programme,
     ProgrammeYear,
     Season,
+    StepKind,
     Strand,
     Term,
 )
@@ -113,6 +115,18 @@ class EventTemplateFactory(DjangoModelFactory):
     title = "Enabling conditions for learning"
     half_term = ""
     hours = 6
+
+
+class LibraryStepFactory(DjangoModelFactory):
+    class Meta:
+        model = LibraryStep
+
+    module = factory.SubFactory(ModuleFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Narrate the positive behaviour you see ({n})")
+    success_criteria = "Names two pupils doing the right thing within a minute\nUses a calm, warm tone"
+    kind = StepKind.PERFORMANCE
+    strand = factory.SelfAttribute("module.strand")
 
 
 class CoachingFocusAreaFactory(DjangoModelFactory):

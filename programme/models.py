@@ -440,6 +440,59 @@ class CoachingFocusArea(models.Model):
             raise ValidationError({"programme": "Coaching for mentors belongs to a mentor programme: choose one."})
 
 
+class StepKind(models.TextChoices):
+    """How an action step is practised (the three-strand handbook: a step is
+    performance-based, task-based, or both)."""
+
+    PERFORMANCE = "performance", "Performance-based"
+    TASK = "task", "Task-based"
+    BOTH = "both", "Performance- and task-based"
+
+
+# Modules of these kinds carry action steps; retrieval weeks, the diagnostic and the
+# action plan have no content of their own to coach from.
+STEP_MODULE_KINDS = ("self_study", "stretch")
+
+
+def criteria_lines(text):
+    """Success criteria stored one per line, as a list without blanks."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class LibraryStep(models.Model):
+    """An action step of the lead provider's step library for one module: global and
+    read-only to tenants (a delivery partner edits its own copy, ``coaching.LocalStep``)."""
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="library_steps")
+    order = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    title = models.CharField(max_length=160)
+    success_criteria = models.TextField(help_text="One success criterion per line.")
+    kind = models.CharField(max_length=20, choices=StepKind.choices, default=StepKind.PERFORMANCE)
+    strand = models.ForeignKey(Strand, on_delete=models.RESTRICT, null=True, blank=True, related_name="library_steps")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["module__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "order"], name="library_step_order_unique"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def criteria(self):
+        return criteria_lines(self.success_criteria)
+
+    def clean(self):
+        super().clean()
+        if not self.criteria:
+            raise ValidationError({"success_criteria": "Give at least one success criterion, one per line."})
+        if self.strand_id and self.module_id and self.strand.programme_id != self.module.programme_id:
+            raise ValidationError({"strand": "Choose a strand of the module's own programme."})
+
+
 class DiagnosticQuestion(models.Model):
     """A question of the year-2 diagnostic, and the year-1 modules it suggests revisiting."""
 

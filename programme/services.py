@@ -30,11 +30,13 @@ from programme.models import (
     DiagnosticQuestion,
     EventTemplate,
     HalfTerm,
+    LibraryStep,
     Module,
     ModuleActivity,
     Programme,
     ProgrammeYear,
     Season,
+    StepKind,
     Strand,
     Term,
     module_weeks_problem,
@@ -593,6 +595,114 @@ def load_all_programmes(*, force=False, paths=None):
         except (OSError, ValueError) as exc:
             raise ProgrammeError(f"{Path(path).name} could not be read as JSON ({exc}): correct the file.") from exc
         results.append(load_programme(data, force=force))
+    return results
+
+
+# --- The step library ----------------------------------------------------------------------
+
+STEP_DATA_DIR = PROGRAMME_DATA_DIR / "steps"
+
+
+@dataclass
+class StepLoadResult:
+    programme: str
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+
+    def describe(self):
+        if not (self.created or self.updated or self.removed):
+            return f"Step library of {self.programme}: unchanged."
+        return (
+            f"Step library of {self.programme}: {self.created} created, {self.updated} updated, "
+            f"{self.removed} removed."
+        )
+
+
+def check_step_data(data, modules):
+    """Problems with a step-library file, in words: ``modules`` is {code: Module}."""
+    problems = []
+    kinds = set(StepKind.values)
+    for code, steps in (data.get("steps") or {}).items():
+        module = modules.get(code)
+        if module is None:
+            problems.append(f"steps for module {code}: the programme has no such module")
+            continue
+        titles = set()
+        for index, step in enumerate(steps, start=1):
+            where = f"module {code}, step {index}"
+            title = (step.get("title") or "").strip()
+            criteria = [c.strip() for c in step.get("success_criteria") or [] if c.strip()]
+            if not title or len(title) > 160:
+                problems.append(f"{where}: a title of 1 to 160 characters is needed")
+            if title in titles:
+                problems.append(f"{where}: the title {title!r} is used twice in the module")
+            titles.add(title)
+            if not criteria:
+                problems.append(f"{where}: at least one success criterion is needed")
+            if step.get("kind") not in kinds:
+                problems.append(f"{where}: kind must be one of {', '.join(sorted(kinds))}")
+    return problems
+
+
+@transaction.atomic
+def load_step_library(data):
+    """Create or update one programme's step library by (module, order); steps no
+    longer in the file are removed unless a tenant's copy or a logged step refers to
+    them (PROTECT), in which case they are kept."""
+    from django.db.models import ProtectedError
+
+    slug = data.get("programme") or "(no programme)"
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        raise ProgrammeError(f"Step library for {slug}: load the programme first (seed_programmes).")
+    modules = {m.code: m for m in programme.modules.select_related("strand")}
+    problems = check_step_data(data, modules)
+    if problems:
+        raise ProgrammeError(problems, heading=f"Step library of {slug} was not loaded (nothing was saved):")
+    result = StepLoadResult(programme=slug)
+    existing = {(s.module_id, s.order): s for s in LibraryStep.objects.filter(module__programme=programme)}
+    wanted = set()
+    for code, steps in data["steps"].items():
+        module = modules[code]
+        for order, step in enumerate(steps, start=1):
+            values = {
+                "title": step["title"].strip(),
+                "success_criteria": "\n".join(c.strip() for c in step["success_criteria"] if c.strip()),
+                "kind": step["kind"],
+                "strand_id": module.strand_id,
+            }
+            key = (module.pk, order)
+            wanted.add(key)
+            row = existing.get(key)
+            if row is None:
+                LibraryStep.objects.create(module=module, order=order, **values)
+                result.created += 1
+            elif any(getattr(row, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.save()
+                result.updated += 1
+    for key, row in existing.items():
+        if key not in wanted:
+            try:
+                with transaction.atomic():
+                    row.delete()
+                result.removed += 1
+            except ProtectedError:
+                pass
+    return result
+
+
+def load_step_libraries(*, paths=None):
+    """Load every step-library file of ``programme/data/steps/`` (or ``paths``)."""
+    results = []
+    for path in paths or sorted(STEP_DATA_DIR.glob("*.json")):
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ProgrammeError(f"{Path(path).name} could not be read as JSON ({exc}): correct the file.") from exc
+        results.append(load_step_library(data))
     return results
 
 
