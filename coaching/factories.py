@@ -55,8 +55,9 @@ class ObservationFactory(DjangoModelFactory):
     tenant = factory.SubFactory(TenantFactory)
     ect = factory.SubFactory(ECTFactory, tenant=factory.SelfAttribute("..tenant"))
     mentor = factory.SubFactory(MentorFactory, tenant=factory.SelfAttribute("..tenant"))
-    cycle_starts_on = dt.date(2026, 9, 14)
-    observed_on = dt.date(2026, 9, 15)
+    # One a week from 7 September 2026, so several for one ECT fall in different cycles.
+    cycle_starts_on = factory.Sequence(lambda n: dt.date(2026, 9, 7) + dt.timedelta(weeks=n))
+    observed_on = factory.LazyAttribute(lambda o: o.cycle_starts_on + dt.timedelta(days=1))
     minutes = 15
     seen = "Pupils settled quickly after the starter; two at the back drifted during the explanation."
     created_by = factory.SelfAttribute("mentor.user")
@@ -70,8 +71,8 @@ class MeetingFactory(DjangoModelFactory):
     tenant = factory.SubFactory(TenantFactory)
     ect = factory.SubFactory(ECTFactory, tenant=factory.SelfAttribute("..tenant"))
     mentor = factory.SubFactory(MentorFactory, tenant=factory.SelfAttribute("..tenant"))
-    cycle_starts_on = dt.date(2026, 9, 14)
-    met_on = dt.date(2026, 9, 17)
+    cycle_starts_on = factory.Sequence(lambda n: dt.date(2026, 9, 7) + dt.timedelta(weeks=n))
+    met_on = factory.LazyAttribute(lambda o: o.cycle_starts_on + dt.timedelta(days=3))
     minutes = 45
     praise = "Your instructions were short and clear; pupils started straight away."
     modelled = True
@@ -115,3 +116,4 @@ class MentorCoachingSessionFactory(DjangoModelFactory):
     focus_area = factory.SubFactory(CoachingFocusAreaFactory)
     notes = "Looked at how the last two steps were chosen."
     next_step = "Pick next week's step from the module the ECT finished last."
+    created_at = factory.LazyFunction(timezone.now)

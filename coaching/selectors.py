@@ -205,6 +205,8 @@ class CoachingState:
     def missed_in_a_row(self):
         count = 0
         for state in reversed(self.states):
+            if state is self.current and state.met:
+                break  # a meeting this cycle ends the run of missed cycles
             if state is self.current or state.status in (CycleStatus.MENTOR_AWAY, CycleStatus.NO_MENTOR):
                 continue
             if state.status != CycleStatus.MISSED:
@@ -417,23 +419,29 @@ def step_library(*, tenant_id, modules):
     module_ids = [m.pk for m in modules]
     by_id = {m.pk: m for m in modules}
     local = list(LocalStep.objects.filter(tenant_id=tenant_id, module_id__in=module_ids).select_related("strand"))
-    replaced = {s.replaces_id for s in local if s.replaces_id}
+    by_replaced = {s.replaces_id: s for s in local if s.replaces_id}
+
+    def local_option(step):
+        return StepOption(
+            key=f"T{step.pk}", module=by_id[step.module_id], title=step.title, criteria=tuple(step.criteria),
+            kind=step.kind, kind_label=StepKind(step.kind).label, strand=step.strand or by_id[step.module_id].strand,
+            library_step_id=step.replaces_id, local_step_id=step.pk,
+        )
+
     found = defaultdict(list)
     for step in LibraryStep.objects.filter(module_id__in=module_ids).select_related("strand").order_by("module_id", "order"):
-        if step.pk in replaced:
+        edited = by_replaced.get(step.pk)
+        if edited is not None:  # the delivery partner's copy, in the original's place (or none: retired)
+            if not edited.retired:
+                found[step.module_id].append(local_option(edited))
             continue
         found[step.module_id].append(StepOption(
             key=f"L{step.pk}", module=by_id[step.module_id], title=step.title, criteria=tuple(step.criteria),
             kind=step.kind, kind_label=StepKind(step.kind).label, strand=step.strand, library_step_id=step.pk,
         ))
     for step in sorted(local, key=lambda s: (s.module_id, s.title)):
-        if step.retired:
-            continue
-        found[step.module_id].append(StepOption(
-            key=f"T{step.pk}", module=by_id[step.module_id], title=step.title, criteria=tuple(step.criteria),
-            kind=step.kind, kind_label=StepKind(step.kind).label, strand=step.strand or by_id[step.module_id].strand,
-            library_step_id=step.replaces_id, local_step_id=step.pk,
-        ))
+        if step.replaces_id is None and not step.retired:
+            found[step.module_id].append(local_option(step))
     return dict(found)
 
 

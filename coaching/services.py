@@ -138,7 +138,7 @@ def log_observation(*, actor, ect, observed_on, minutes, mode, seen, progress=""
         raise CoachingError("Say briefly what you saw: one or two sentences are enough.", field="seen")
     observation = Observation(
         tenant_id=ect.tenant_id, ect=ect, mentor=mentorship.mentor, cycle_starts_on=cycle.starts_on,
-        observed_on=observed_on, minutes=minutes, mode=mode or Observation.Mode.IN_PERSON, step=step,
+        observed_on=observed_on, minutes=minutes, mode=_mode(mode), step=step,
         progress=progress, seen=seen.strip(), notes=(notes or "").strip(), created_by=actor,
         created_at=now or timezone.now(),
     )
@@ -150,6 +150,14 @@ def log_observation(*, actor, ect, observed_on, minutes, mode, seen, progress=""
         raise CoachingError("An observation was logged for this cycle a moment ago: change that one instead.",
                             field="observed_on") from None
     return observation
+
+
+def _mode(mode):
+    if not mode:
+        return Observation.Mode.IN_PERSON
+    if mode not in Observation.Mode.values:
+        raise CoachingError("Say whether you observed in person or by video.", field="mode")
+    return mode
 
 
 def _check_progress(progress, step):
@@ -195,7 +203,7 @@ def update_observation(*, actor, observation, observed_on, minutes, mode, seen, 
     observation.progress = _check_progress(progress, step)
     observation.step = step
     observation.cycle_starts_on = cycle.starts_on
-    observation.observed_on, observation.minutes, observation.mode = observed_on, minutes, mode
+    observation.observed_on, observation.minutes, observation.mode = observed_on, minutes, _mode(mode)
     observation.seen, observation.notes = seen.strip(), (notes or "").strip()
     observation._history_user = actor
     observation.save()
@@ -306,6 +314,8 @@ def log_meeting(
     mentorship, cycle = _check_date(ect, actor, met_on, what="coaching meeting", field="met_on", today=today)
     _check_minutes(minutes, what="coaching meeting", most=MAX_MEETING_MINUTES)
     _check_parts(minutes, instructional_minutes, practice_rounds)
+    if kind not in Meeting.Kind.values:
+        raise CoachingError("Say whether this was instructional or pastoral coaching.", field="kind")
     _lock(ect)
     existing = Meeting.objects.filter(tenant_id=ect.tenant_id, ect=ect, cycle_starts_on=cycle.starts_on).first()
     if existing:
@@ -405,6 +415,18 @@ def update_meeting(
     meeting.pastoral_notes = (pastoral_notes or "").strip()
     if ect_reflections is not None:
         meeting.ect_reflections = ect_reflections.strip()
+    if kind not in Meeting.Kind.values:
+        raise CoachingError("Say whether this was instructional or pastoral coaching.", field="kind")
+    if meeting.step_id is None and (step is not None and step.source != "keep"):
+        raise CoachingError(
+            "This meeting set no step (a pastoral cycle), so the current step carried on: set the next step in "
+            "the next meeting.", field="step",
+        )
+    if meeting.step_id is None and kind == Meeting.Kind.INSTRUCTIONAL:
+        raise CoachingError(
+            "This meeting set no step, so it stays a pastoral meeting: set the next step in the next meeting.",
+            field="kind",
+        )
     if step is not None and step.source != "keep":
         latest = current_step(ect)
         if meeting.step_id is None or latest is None or latest.pk != meeting.step_id:
@@ -422,6 +444,11 @@ def update_meeting(
         old.set_on = met_on
         old._history_user = actor
         old.save()
+    elif meeting.step_id and meeting.step.set_on != met_on:
+        # The step was set in the meeting: a corrected meeting date is its date too.
+        meeting.step.set_on = met_on
+        meeting.step._history_user = actor
+        meeting.step.save()
     meeting._history_user = actor
     meeting.save()
     return meeting
@@ -448,8 +475,6 @@ def add_reflection(*, actor, meeting, text):
 def propose_step(*, actor, ect, step: StepChoice, why="", today=None, now=None):
     """A year-2 ECT proposes the step for their next cycle (replacing a proposal still
     waiting); their mentor accepts or edits it in the meeting."""
-    from coaching.selectors import step_library
-
     today = today or timezone.localdate()
     if ect.user_id != actor.pk:
         raise CoachingError("Only the ECT can propose their own step.")
@@ -460,12 +485,12 @@ def propose_step(*, actor, ect, step: StepChoice, why="", today=None, now=None):
     allowed = reached_modules(ect, on=today)
     _lock(ect)
     if step.source == "library":
-        library = step_library(tenant_id=ect.tenant_id, modules=allowed)
-        option = next((o for options in library.values() for o in options if o.key == step.key), None)
-        if option is None:
-            raise CoachingError("Choose a step from the list.", field="library_step")
-        values = {"module": option.module, "title": option.title, "success_criteria": "\n".join(option.criteria),
-                  "kind": option.kind, "library_step_id": option.library_step_id, "local_step_id": option.local_step_id}
+        # Looked up in the whole programme's library, so that a step from a module not
+        # reached yet is refused naming the modules allowed, as in a meeting.
+        draft = _resolve_step(ect, StepChoice(source="library", key=step.key), actor=actor, met_on=today,
+                              allowed=allowed, previous=None, proposal=None)
+        values = {"module": draft.module, "title": draft.title, "success_criteria": draft.success_criteria,
+                  "kind": draft.kind, "library_step_id": draft.library_step_id, "local_step_id": draft.local_step_id}
     else:
         draft = _resolve_step(ect, StepChoice(source="own", module=step.module, title=step.title,
                                               criteria=step.criteria, kind=step.kind),

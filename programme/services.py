@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from programme.models import (
+    STEP_MODULE_KINDS,
     Audience,
     CoachingFocusArea,
     Cohort,
@@ -628,11 +629,19 @@ def check_step_data(data, modules):
         if module is None:
             problems.append(f"steps for module {code}: the programme has no such module")
             continue
+        if module.kind not in STEP_MODULE_KINDS:
+            problems.append(f"steps for module {code}: a {module.get_kind_display().lower()} module carries no steps")
+            continue
         titles = set()
         for index, step in enumerate(steps, start=1):
             where = f"module {code}, step {index}"
             title = (step.get("title") or "").strip()
-            criteria = [c.strip() for c in step.get("success_criteria") or [] if c.strip()]
+            lines = step.get("success_criteria") or []
+            if not isinstance(lines, list) or not all(isinstance(c, str) for c in lines):
+                # A bare string would otherwise be read one character per criterion.
+                problems.append(f"{where}: success_criteria must be a list of lines of text")
+                lines = []
+            criteria = [c.strip() for c in lines if c.strip()]
             if not title or len(title) > 160:
                 problems.append(f"{where}: a title of 1 to 160 characters is needed")
             if title in titles:

@@ -177,11 +177,15 @@ def test_seed_programmes_command_says_what_it_created_then_that_nothing_changed(
     assert lines[1].startswith("three-strand and three-strand-mentor: created 2 programmes")
     assert "53 modules" in lines[1] and "5 coaching focus areas" in lines[1] and "10 diagnostic questions" in lines[1]
     assert "updated" not in lines[1]
+    assert lines[2] == "Step library of ittecf-2026-28: 142 created, 0 updated, 0 removed."
+    assert lines[3] == "Step library of three-strand: 153 created, 0 updated, 0 removed."
     out = StringIO()
     call_command("seed_programmes", stdout=out)
     assert out.getvalue().splitlines() == [
         "ittecf-2026-28 and ittecf-2026-28-mentor: unchanged since last loaded",
         "three-strand and three-strand-mentor: unchanged since last loaded",
+        "Step library of ittecf-2026-28: unchanged.",
+        "Step library of three-strand: unchanged.",
     ]
 
 
