@@ -11,6 +11,7 @@ urlpatterns = [
     path("programmes/", include("programme.urls")),
     path("self-study/", include("programme.self_study_urls")),
     path("participants/", include("participants.urls")),
+    path("coaching/", include("coaching.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

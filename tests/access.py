@@ -180,9 +180,9 @@ THIRD_PARTY_PREFIXES = {
 
 # The participants issue's routes, kept in their own modules so each part's entries
 # live beside each other. Imported last: they use the helpers above.
-from tests import access_changes, access_import, access_onboarding, access_participants  # noqa: E402
+from tests import access_changes, access_coaching, access_import, access_onboarding, access_participants  # noqa: E402
 
-for _module in (access_participants, access_import, access_onboarding, access_changes):
+for _module in (access_participants, access_import, access_onboarding, access_changes, access_coaching):
     overlap = ROUTES.keys() & _module.ROUTES.keys()
     assert not overlap, f"routes classified twice: {overlap}"
     ROUTES.update(_module.ROUTES)
