@@ -111,6 +111,7 @@ def seed_demo():
         _member(tutor, tenant, Role.MENTOR, first_school)
         _seed_training_records()
         _seed_lifecycle()
+        _seed_coaching()
     return accounts
 
 
@@ -251,3 +252,36 @@ def _seed_lifecycle():
         services.record_mentor_absence(
             actor=None, mentor=away, started_on=today - dt.timedelta(days=28), reason="Sickness"
         )
+
+
+def _seed_coaching():
+    """The step libraries; a coaching history for every ECT with a mentor (up to the
+    cycle before today's, which is the mentor's to log); Northshire's coach coaches the
+    mentors of its first two schools, with a first session each. Idempotent."""
+    from django.utils import timezone
+
+    from coaching.history import seed_coaching_history
+    from coaching.models import CoachAssignment, MentorCoachingSession
+    from coaching.selectors import focus_areas_for, with_coaching_facts
+    from participants.models import ECT, Mentor
+    from programme.services import load_step_libraries
+
+    load_step_libraries()
+    today = timezone.localdate()
+    for tenant in Tenant.objects.filter(slug__in=[spec["slug"] for spec in TENANTS]):
+        seed_coaching_history(with_coaching_facts(ECT.objects.filter(tenant=tenant)), today=today, seed="demo")
+    tenant = Tenant.objects.get(slug="northshire")
+    coach = get_user_model().objects.get(email=f"coach@{tenant.slug}.{DEMO_DOMAIN}")
+    for short in ("northshire-s1", "northshire-s2"):
+        mentor = Mentor.objects.select_related("cohort").get(tenant=tenant, user__email=f"mentor1.{short}@{DEMO_DOMAIN}")
+        assignment, created = CoachAssignment.objects.get_or_create(
+            tenant=tenant, coach=coach, mentor=mentor, defaults={"started_on": YEAR_1_START}
+        )
+        if created and not MentorCoachingSession.objects.filter(tenant=tenant, mentor=mentor).exists():
+            MentorCoachingSession.objects.create(
+                tenant=tenant, coach=coach, mentor=mentor, held_on=dt.date(2026, 10, 13), minutes=60,
+                focus_area=focus_areas_for(mentor)[0],
+                notes="Looked at the last four steps together: each came from the module just studied.",
+                next_step="Choose next week's step from an earlier module the ECT found hard.",
+                created_at=timezone.now(),
+            )
