@@ -43,6 +43,11 @@ KEY_SOURCES = (
     # The completions follow the real programmes and the release-schedule rule.
     "programme/schedule.py",
     "programme/data/*.json",
+    # Coaching histories follow the cycles rule and the step libraries.
+    "coaching/factories.py",
+    "coaching/cycles.py",
+    "coaching/history.py",
+    "programme/data/steps/*.json",
 )
 
 

@@ -586,6 +586,26 @@ def self_study_completions(build):
         build.count(f"year_{year}_modules_due_completed", completed)
 
 
+@step
+def coaching_histories(build):
+    """The step libraries (global rows, loaded once), then a coaching history for every
+    ECT up to the cycle before ``TODAY``'s (``coaching.history``: observations, meetings
+    and steps following each ECT's own cycles; two years of them for year-2 ECTs)."""
+    from coaching.history import seed_coaching_history
+    from coaching.selectors import with_coaching_facts
+    from participants.models import ECT
+    from programme.services import load_step_libraries
+
+    if "step_libraries" not in build.shared:
+        load_step_libraries()
+        build.shared["step_libraries"] = True
+    made = seed_coaching_history(
+        with_coaching_facts(ECT.objects.filter(tenant=build.tenant)), today=TODAY, seed=f"bench-{GENERATOR_VERSION}"
+    )
+    for key, value in made.items():
+        build.count(f"coaching_{key}", value)
+
+
 # --- The cache --------------------------------------------------------------------------
 
 

@@ -145,3 +145,26 @@ register(
         scope="school",
     )
 )
+
+# --- Coaching (issue #6) -------------------------------------------------------------------
+# "My week" for the focus ECT's mentor (their ECTs' cycles, steps and flags); the
+# induction tutor's coaching overview of the focus school (30 ECTs, each with their
+# cycles from September, two years of them for year-2 ECTs); and the coaching record of
+# the focus school's year-2 ECT (a timeline of two years of observations and meetings).
+register(PageCase("coaching_my_week", path("coaching:my_week"), signed_in_as("focus_ect_mentor"), scope="school"))
+register(
+    PageCase(
+        "coaching_overview",
+        path("coaching:school_overview", focus_school_id),
+        signed_in_as("induction_tutor"),
+        scope="school",
+    )
+)
+register(
+    PageCase(
+        "coaching_ect_record",
+        path("coaching:ect_record", extra("focus_ect_year2_id")),
+        signed_in_as("induction_tutor"),
+        scope="school",
+    )
+)
