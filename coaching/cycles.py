@@ -15,6 +15,7 @@ schedule, this is pure: it is given the ECT's facts and a calendar reader.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from dataclasses import dataclass
 
@@ -92,8 +93,9 @@ def coaching_cycles(
 
 
 def cycle_on(cycles, day: datetime.date) -> Cycle | None:
-    """The cycle holding a day, or None (before the first, between the years, after the last)."""
-    for cycle in cycles:
-        if cycle.holds(day):
-            return cycle
+    """The cycle holding a day, or None (before the first, between the years, after the
+    last). ``cycles`` are in order and do not overlap: found by bisection."""
+    index = bisect.bisect_right([c.starts_on for c in cycles], day) - 1
+    if index >= 0 and cycles[index].holds(day):
+        return cycles[index]
     return None

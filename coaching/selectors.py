@@ -8,6 +8,7 @@ ECTs (the benchmark checks it), as ``programme.progress.ect_paths`` does.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from coaching.cycles import Cycle, cadence_label, coaching_cycles, cycle_on
 from coaching.models import ActionStep, LocalStep, Meeting, Observation, StepProposal
@@ -22,7 +24,7 @@ from ectalign import caching
 from participants.models import ECT, MentorAbsence, Mentorship
 from participants.selectors import visible_ects
 from programme.models import STEP_MODULE_KINDS, LibraryStep
-from programme.progress import current_school, ect_pauses, ect_paths, programme_modules
+from programme.progress import current_school, ect_pauses, programme_modules, release_schedules
 from programme.schedule import long_date
 from schools.models import Role
 
@@ -68,10 +70,12 @@ def ect_cycles(ects, *, on=None):
     tenant_id = ects[0].tenant_id
     calendars = caching.calendar_generation(tenant_id)
     first_year = min(release.academic_year_of(e.induction_start) for e in ects)
-    readers, found, result = {}, {}, {}
+    readers, found, result, weeks_of = {}, {}, {}, {}
     for ect in ects:
         programme = ect.cohort.programme
-        weeks = _year_weeks(programme_modules(programme))
+        if programme.pk not in weeks_of:
+            weeks_of[programme.pk] = _year_weeks(programme_modules(programme))
+        weeks = weeks_of[programme.pk]
         school = current_school(ect, on)
         key = school.pk if school else None
         pauses = ect_pauses(ect)
@@ -180,7 +184,7 @@ class CoachingState:
     def cadence(self):
         return cadence_label(self.year)
 
-    @property
+    @cached_property
     def mentorship(self):
         """The open mentorship on the day."""
         for m in reversed(self.ect.mentorships.all()):
@@ -304,11 +308,12 @@ def coaching_states(ects, *, on=None, with_steps=True):
 
 def _by_cycle(cycles, rows_by_day):
     """{cycle.starts_on: row} for rows keyed by their date (the latest row of a cycle wins)."""
+    starts = [c.starts_on for c in cycles]
     found = {}
     for day, row in rows_by_day.items():
-        cycle = cycle_on(cycles, day)
-        if cycle:
-            found[cycle.starts_on] = row
+        index = bisect.bisect_right(starts, day) - 1
+        if index >= 0 and cycles[index].holds(day):
+            found[cycles[index].starts_on] = row
     return found
 
 
@@ -322,14 +327,13 @@ def _attach_steps(states, ects, tenant_id, on):
         states[step.ect_id].step = step
     for proposal in StepProposal.objects.filter(tenant_id=tenant_id, ect_id__in=list(states), state=StepProposal.State.OPEN):
         states[proposal.ect_id].open_proposal = proposal
-    paths = ect_paths(ects, today=on, with_times=False)
-    for ect in ects:
-        state = states[ect.pk]
-        if state.step is None:
-            continue
-        progress = paths[ect.pk].find(state.step.module_id)
-        if progress and progress.release_date and progress.release_date > state.step.set_on:
-            state.step.unreached_when_set = progress.release_date
+    with_steps = [e for e in ects if states[e.pk].step is not None]
+    schedules, _ = release_schedules(with_steps, today=on)
+    for ect in with_steps:
+        step = states[ect.pk].step
+        scheduled = schedules[ect.pk][0].get(step.module_id)
+        if scheduled and scheduled.release_date > step.set_on:
+            step.unreached_when_set = scheduled.release_date
 
 
 def _flags(state):

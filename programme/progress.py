@@ -254,34 +254,30 @@ def current_school(ect, today):
     return periods[-1].school if periods else None
 
 
-def ect_paths(ects, *, today=None, with_times=True):
-    """{ect.pk: Path} for ECTs (with ``cohort__programme``, ``school_periods__school``
-    and ``pauses`` prefetched), in a number of queries that does not grow with the
-    number of ECTs: one programme read per programme, one calendar read per school.
+def release_schedules(ects, *, today=None):
+    """{ect.pk: ({module_id: ScheduledModule}, Schedule)} and {programme_id: modules} for
+    ECTs (with ``cohort__programme``, ``school_periods__school`` and ``pauses``
+    prefetched), in a number of queries that does not grow with the number of ECTs: one
+    programme read per programme, one calendar read per school.
 
     ECTs with the same programme, start date, FTE, pauses and school calendar share one
-    release schedule (it is pure): computed once, not once per ECT."""
+    release schedule (it is pure): computed once, not once per ECT, and kept in the
+    shared cache until one of those facts changes."""
     from schools.selectors import calendar_reader
 
     today = today or timezone.localdate()
     ects = list(ects)
     if not ects:
-        return {}
+        return {}, {}
     tenant_id = ects[0].tenant_id
     modules_by_programme = {}
-    readers = {}
     for ect in ects:
         programme_id = ect.cohort.programme_id
         if programme_id not in modules_by_programme:
             modules_by_programme[programme_id] = programme_modules(ect.cohort.programme)
-    all_modules = [m for modules in modules_by_programme.values() for m in modules]
     first_year = min(release.academic_year_of(e.induction_start) for e in ects)
-    completions = completions_for(
-        tenant=tenant_id, user_ids={e.user_id for e in ects}, modules=all_modules, with_times=with_times
-    )
     calendars = caching.calendar_generation(tenant_id)
-    schedules = {}
-    paths = {}
+    readers, schedules, found = {}, {}, {}
     for ect in ects:
         modules = modules_by_programme[ect.cohort.programme_id]
         school = current_school(ect, today)
@@ -303,10 +299,28 @@ def ect_paths(ects, *, today=None, with_times=True):
                 )
 
             schedules[facts] = caching.cached_schedule(facts, compute)
-        scheduled, schedule = schedules[facts]
+        found[ect.pk] = schedules[facts]
+    return found, modules_by_programme
+
+
+def ect_paths(ects, *, today=None, with_times=True):
+    """{ect.pk: Path} for ECTs (prefetched as ``release_schedules`` needs): their
+    release schedules joined with what they have ticked off, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    ects = list(ects)
+    if not ects:
+        return {}
+    schedules, modules_by_programme = release_schedules(ects, today=today)
+    all_modules = [m for modules in modules_by_programme.values() for m in modules]
+    completions = completions_for(
+        tenant=ects[0].tenant_id, user_ids={e.user_id for e in ects}, modules=all_modules, with_times=with_times
+    )
+    paths = {}
+    for ect in ects:
+        scheduled, schedule = schedules[ect.pk]
         paths[ect.pk] = build_path(
-            modules=modules, completions=completions.get(ect.user_id, {}), today=today,
-            scheduled=scheduled, schedule=schedule,
+            modules=modules_by_programme[ect.cohort.programme_id], completions=completions.get(ect.user_id, {}),
+            today=today, scheduled=scheduled, schedule=schedule,
         )
     return paths
 
