@@ -79,16 +79,11 @@ class ECTCard:
         return set_ago(self.state.step_days)
 
 
-def _editable(model, rows, *, user, tenant_id):
-    """The ids of this cycle's logs the mentor may still change (theirs, within the
-    edit window): one query for every ECT on the page."""
-    ids = [row["id"] for row in rows if row]
-    if not ids:
-        return set()
-    since = timezone.now() - selectors.EDIT_WINDOW
-    return set(model.objects.filter(
-        tenant_id=tenant_id, pk__in=ids, created_by=user, created_at__gte=since
-    ).values_list("pk", flat=True))
+def _editable(row, user, now):
+    """Whether the mentor may still change this cycle's log (a row of coaching_states)."""
+    return bool(row) and selectors.can_change(
+        created_by_id=row["created_by_id"], created_at=row["created_at"], user=user, now=now
+    )
 
 
 @role_required(Role.MENTOR)
@@ -100,11 +95,10 @@ def my_week(request):
     ects = list(selectors.with_coaching_facts(visible_ects(request, on=on)).order_by("user__full_name", "pk"))
     states = selectors.coaching_states(ects, on=on)
     cards = [ECTCard(ect=ect, state=states[ect.pk]) for ect in ects]
-    observations = _editable(Observation, [c.observation for c in cards], user=request.user, tenant_id=tenant_id)
-    meetings = _editable(Meeting, [c.meeting for c in cards], user=request.user, tenant_id=tenant_id)
+    now = timezone.now()
     for card in cards:
-        card.observation_editable = bool(card.observation) and card.observation["id"] in observations
-        card.meeting_editable = bool(card.meeting) and card.meeting["id"] in meetings
+        card.observation_editable = _editable(card.observation, request.user, now)
+        card.meeting_editable = _editable(card.meeting, request.user, now)
     sessions = list(
         MentorCoachingSession.objects.filter(tenant_id=tenant_id, mentor__user=request.user)
         .select_related("focus_area", "coach").order_by("-held_on", "-pk")[:3]
@@ -133,7 +127,7 @@ def _own_log(request, model, pk, *related):
 
 
 def _locked(record):
-    return timezone.now() - record.created_at > selectors.EDIT_WINDOW
+    return selectors.edit_window_closed(record.created_at)
 
 
 def _window(record):

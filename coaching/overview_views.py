@@ -24,9 +24,9 @@ from coaching import pdf
 from coaching.filters import FLAG_KINDS, CoachingOverviewFilter, record_filters
 from coaching.models import Meeting
 from coaching.selectors import (
-    EDIT_WINDOW,
     MEETING_MINUTES_EXPECTED,
     CycleStatus,
+    can_change,
     coaching_states,
     get_visible_ect,
     today,
@@ -124,7 +124,7 @@ class TimelineEntry:
 
 
 def _editable(record, request, now):
-    return record.created_by_id == request.user.pk and now - record.created_at <= EDIT_WINDOW
+    return can_change(created_by_id=record.created_by_id, created_at=record.created_at, user=request.user, now=now)
 
 
 def _timeline(request, observations, meetings, steps):

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from coaching.cycles import Cycle, cadence_label, coaching_cycles, cycle_on
+from coaching.cycles import Cycle, cadence_label, coaching_cycles
 from coaching.models import ActionStep, LocalStep, Meeting, Observation, StepProposal
 from ectalign import caching
 from participants.models import ECT, MentorAbsence, Mentorship
@@ -38,6 +38,16 @@ MEETING_MINUTES_EXPECTED = 45
 # Observations and meetings can be corrected by their author for this long after they
 # are logged; after that they are kept as they are (with their history).
 EDIT_WINDOW = dt.timedelta(days=7)
+
+
+def edit_window_closed(created_at, *, now=None):
+    """Whether a log made at ``created_at`` is past its edit window."""
+    return (now or timezone.now()) - created_at > EDIT_WINDOW
+
+
+def can_change(*, created_by_id, created_at, user, now=None):
+    """The one rule for correcting an observation or meeting: its author, within the window."""
+    return created_by_id == user.pk and not edit_window_closed(created_at, now=now)
 
 
 def today():
@@ -135,8 +145,8 @@ class CycleState:
     cycle: Cycle
     status: str
     mentorship: Mentorship | None = None
-    observation: dict | None = None  # id, observed_on, minutes, progress
-    meeting: dict | None = None  # id, met_on, minutes, kind
+    observation: dict | None = None  # id, observed_on, minutes, progress, created_by_id, created_at
+    meeting: dict | None = None  # id, met_on, minutes, kind, created_by_id, created_at
 
     @property
     def label(self):
@@ -258,12 +268,12 @@ def coaching_states(ects, *, on=None, with_steps=True):
         absences[absence.mentor_id].append(absence)
     observations = defaultdict(dict)
     for row in Observation.objects.filter(tenant_id=tenant_id, ect_id__in=ids).values(
-        "id", "ect_id", "observed_on", "minutes", "progress"
+        "id", "ect_id", "observed_on", "minutes", "progress", "created_by_id", "created_at"
     ).order_by("observed_on"):
         observations[row["ect_id"]][row["observed_on"]] = row
     meetings = defaultdict(dict)
     for row in Meeting.objects.filter(tenant_id=tenant_id, ect_id__in=ids).values(
-        "id", "ect_id", "met_on", "minutes", "kind"
+        "id", "ect_id", "met_on", "minutes", "kind", "created_by_id", "created_at"
     ).order_by("met_on"):
         meetings[row["ect_id"]][row["met_on"]] = row
 

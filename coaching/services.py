@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from coaching.cycles import cycle_on
 from coaching.models import ActionStep, Meeting, MentorCoachingSession, Observation, Progress, StepProposal
-from coaching.selectors import EDIT_WINDOW, current_mentor_of, ect_cycles, reached_modules
+from coaching.selectors import EDIT_WINDOW, current_mentor_of, edit_window_closed, ect_cycles, reached_modules
 from ectalign.mail import send_email
 from participants.models import ECT
 from programme.models import STEP_MODULE_KINDS, StepKind, criteria_lines
@@ -174,7 +174,7 @@ def _check_progress(progress, step):
 def _check_editable(record, actor, *, what, now):
     if record.created_by_id != actor.pk:
         raise CoachingError(f"Only the mentor who logged this {what} can change it.")
-    if now - record.created_at > EDIT_WINDOW:
+    if edit_window_closed(record.created_at, now=now):
         raise CoachingError(
             f"This {what} was logged on {long_date(timezone.localtime(record.created_at).date())}; "
             f"it can be changed for {EDIT_WINDOW.days} days and is now kept as it is."
