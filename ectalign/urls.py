@@ -12,6 +12,7 @@ urlpatterns = [
     path("self-study/", include("programme.self_study_urls")),
     path("participants/", include("participants.urls")),
     path("coaching/", include("coaching.urls")),
+    path("events/", include("events.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
