@@ -37,7 +37,7 @@ def my_sessions(request):
 def register(request, pk):
     session = selectors.get_register_session(request, pk)
     booked, waiting = selectors.register_rows(session)
-    form = RegisterForm(request.POST or None, bookings=booked)
+    form = RegisterForm(request.POST if request.method == "POST" else None, bookings=booked)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.mark_attendance(actor=request.user, session=session, marks=form.marks())

@@ -89,7 +89,7 @@ def choose_session(request, event_id):
         .select_related("session").first()
     )
     now = selectors.now()
-    form = ChooseSessionForm(request.POST or None, sessions=sessions, current=current, now=now)
+    form = ChooseSessionForm(request.POST if request.method == "POST" else None, sessions=sessions, current=current, now=now)
     if request.method == "POST" and form.is_valid():
         session, waiting = form.chosen()
         try:
@@ -173,7 +173,7 @@ def cancel_booking(request, pk):
 def catch_up(request, pk):
     """What to work through for a missed event, and the reflection that completes it."""
     catch_up = selectors.get_own_catch_up(request, pk)
-    form = CatchUpForm(request.POST or None, initial={"reflection": catch_up.reflection})
+    form = CatchUpForm(request.POST if request.method == "POST" else None, initial={"reflection": catch_up.reflection})
     if request.method == "POST" and form.is_valid():
         try:
             services.complete_catch_up(actor=request.user, catch_up=catch_up, reflection=form.cleaned_data["reflection"])
