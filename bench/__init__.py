@@ -47,6 +47,9 @@ KEY_SOURCES = (
     "coaching/factories.py",
     "coaching/cycles.py",
     "coaching/history.py",
+    # Sessions sit in the standard delivery windows; rows come from the events factories.
+    "events/windows.py",
+    "events/factories.py",
     "programme/data/steps/*.json",
 )
 

@@ -30,7 +30,7 @@ from django_scopes import scopes_disabled
 
 from bench import TODAY, HarnessError
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 META_TABLE = "bench_meta"
 BENCH_PASSWORD = "bench-password-not-secret"
@@ -604,6 +604,217 @@ def coaching_histories(build):
     )
     for key, value in made.items():
         build.count(f"coaching_{key}", value)
+
+
+# --- Conferences and clinics (issue #7) -----------------------------------------------------
+
+EVENTS_YEAR = 2026  # the academic year of TODAY: 2026-27
+PARTICIPANTS_PER_SESSION = 30  # about one session per 30 expected participants
+SESSION_CAPACITY = 35
+BOOKED_SHARE = {"held": 0.92, "coming": 0.70}  # of the people expected, by whether the event's sessions have run
+ATTENDANCE_SHARES = (("present", 0.90), ("late", 0.04), ("absent", 0.06))
+CATCH_UP_DONE_SHARE = 0.5
+NEEDS_SHARE = 0.10  # of face-to-face bookings with a dietary or an access need
+# The event the focus ECT chooses a session of (events:choose_session): a year-1 clinic
+# in the spring, which they have not booked yet.
+CHOOSE_EVENT = ("ittecf-2026-28", "ECT-CLINIC-2")
+# The session whose register is measured: the focus school's sitting of the year-1
+# autumn clinic, held (and marked) before TODAY.
+REGISTER_EVENT = ("ittecf-2026-28", "ECT-CLINIC-1")
+
+
+def _session_days(window):
+    """The Tuesdays to Thursdays a session of the window can run on: from its second
+    week to a few days before it closes."""
+    days, day = [], window.opens_on + dt.timedelta(days=7)
+    while day <= window.closes_on - dt.timedelta(days=3):
+        if day.weekday() in (1, 2, 3):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+@step
+def events(build):
+    """Conferences and clinics of 2026-27: the standard delivery windows (global rows,
+    once); for every event of each cohort's programme year (ECT and mentor programmes)
+    one session per ``PARTICIPANTS_PER_SESSION`` people expected, open to every school,
+    plus a session for the focus school alone (a local group of one school), which its
+    people book, so its register and the school's schedule are the same at both sizes.
+    About 92% book each event held before ``TODAY`` and 70% each event to come; sessions
+    before ``TODAY`` have their register taken (90% present, 4% late, 6% absent, each
+    absence with a catch-up, half of them done). Bookings and catch-ups are made with the
+    models' constructors (there are about 14,000 at LARGE) and ``bulk_create``."""
+    import math
+
+    from django.utils import timezone
+
+    from events.factories import LocalGroupFactory, SessionFactory
+    from events.models import Booking, CatchUp, DeliveryWindow, LocalGroup, Session
+    from events.services import CONFERENCE_BREAK, DEFAULT_MODE, DEFAULT_START
+    from events.windows import ensure_delivery_windows
+    from participants.models import Mentor, MentorAtSchool
+    from programme.models import EventTemplate
+    from schools.models import Membership, Role
+
+    if "delivery_windows" not in build.shared:
+        build.shared["delivery_windows"] = ensure_delivery_windows(TERM_DATE_YEARS)
+        build.count("delivery_windows", build.shared["delivery_windows"])
+    windows = {w.event_id: w for w in DeliveryWindow.objects.filter(academic_year=EVENTS_YEAR)}
+
+    # Who is expected at what: a cohort's ECTs at its programme's events of the year,
+    # its mentors at its mentor programme's, as events.selectors.expectations_for says.
+    school_index = {school.pk: index for index, school in enumerate(build.schools)}
+    place = {}  # user id -> (school index, position in the school)
+    for kind in ("ects_by_school", "mentors_by_school"):
+        for school_pk, users in build.data[kind].items():
+            for position, user in enumerate(users):
+                place[user.pk] = (school_index[school_pk], position)
+    expected = {}  # cohort's (programme id, programme year) -> [(user id, school)]
+    cohorts = build.data["cohorts"]
+    for ect, (index, _) in zip(build.data["ect_records"], build.data["ect_places"], strict=True):
+        cohort = cohorts[build.data["ect_year"][ect.user_id]]
+        expected.setdefault((cohort.programme_id, EVENTS_YEAR - cohort.start_year + 1), []).append(
+            (ect.user_id, build.schools[index])
+        )
+    mentor_school = dict(MentorAtSchool.objects.filter(tenant=build.tenant).values_list("mentor_id", "school_id"))
+    schools_by_pk = {school.pk: school for school in build.schools}
+    cohort_by_pk = {cohort.pk: cohort for cohort in cohorts.values()}
+    for mentor in Mentor.objects.filter(tenant=build.tenant).exclude(
+        programme_status=Mentor.ProgrammeStatus.NOT_REQUIRED
+    ).order_by("pk"):
+        cohort = cohort_by_pk[mentor.cohort_id]
+        if cohort.mentor_programme_id:
+            expected.setdefault((cohort.mentor_programme_id, EVENTS_YEAR - cohort.start_year + 1), []).append(
+                (mentor.user_id, schools_by_pk[mentor_school[mentor.pk]])
+            )
+    event_list = list(
+        EventTemplate.objects.filter(programme_id__in={p for p, _ in expected})
+        .select_related("programme", "term__year").order_by("programme__slug", "term__number", "kind", "number")
+    )
+
+    focus_group = build.bulk([LocalGroupFactory.build(tenant=build.tenant, name="Focus school")])[0]
+    LocalGroup.schools.through.objects.create(localgroup_id=focus_group.pk, school_id=build.focus_school.pk)
+    # The recorded facilitator runs the focus school's sessions; the others are shared out.
+    facilitators = list(
+        Membership.objects.filter(tenant=build.tenant, role=Role.FACILITATOR).order_by("pk")
+        .values_list("user_id", flat=True)
+    )
+    register_facilitator = build.context.users["facilitator"]
+
+    sessions, plans = [], []  # plans: (event, [session indexes: the focus school's first], people expected)
+    for event in event_list:
+        people = expected.get((event.programme_id, event.term.year.number), [])
+        window = windows.get(event.pk)
+        if not people or window is None:
+            continue
+        days = _session_days(window)
+        start_time = DEFAULT_START[event.kind]
+        length = dt.timedelta(hours=float(event.hours)) + (
+            CONFERENCE_BREAK if event.kind == EventTemplate.Kind.CONFERENCE else dt.timedelta()
+        )
+        mode = DEFAULT_MODE[event.kind]
+        in_person = mode == Session.Mode.IN_PERSON
+        others = [p for p in people if p[1].pk != build.focus_school.pk]
+        count = max(1, math.ceil(len(others) / PARTICIPANTS_PER_SESSION))
+        indexes = []
+        for number in range(count + 1):  # number 0: the focus school's own session
+            start = timezone.make_aware(dt.datetime.combine(days[number % len(days)], start_time))
+            code = f"{event.programme.slug}-{event.code.lower()}-{number}"
+            sessions.append(SessionFactory.build(
+                tenant=build.tenant, event=event, academic_year=EVENTS_YEAR, starts_at=start, ends_at=start + length,
+                mode=mode, venue=f"Bench Teachers' Centre, room {number % 12 + 1}, 1 High Street" if in_person else "",
+                online_link="" if in_person else f"https://meet.{EMAIL_DOMAIN}/{code}",
+                capacity=SESSION_CAPACITY if number else len(people) - len(others) + 5,
+                local_group=focus_group if number == 0 else None, status=Session.Status.PUBLISHED,
+                catch_up_url=f"https://materials.{EMAIL_DOMAIN}/{event.programme.slug}/{event.code.lower()}",
+            ))
+            indexes.append(len(sessions) - 1)
+        plans.append((event, indexes, people))
+    sessions = build.bulk(sessions)
+
+    through = Session.facilitators.through
+    facilitator_of = {}  # session id -> user id
+    for event, indexes, _ in plans:
+        for number, index in enumerate(indexes):
+            facilitator_of[sessions[index].pk] = (
+                register_facilitator if number == 0 else facilitators[index % len(facilitators)]
+            )
+    through.objects.bulk_create(
+        [through(session_id=session_id, user_id=user_id) for session_id, user_id in facilitator_of.items()],
+        batch_size=BATCH_SIZE,
+    )
+
+    focus_ect = build.context.users["ect"]
+    bookings, marked = [], []
+    for event, indexes, people in plans:
+        focus_session, open_sessions = sessions[indexes[0]], [sessions[i] for i in indexes[1:]]
+        held = timezone.localtime(focus_session.starts_at).date() < TODAY
+        turn = 0
+        for user_id, school in people:
+            school_index_, position = place[user_id]
+            rng = participant_rng(f"event-{event.programme.slug}-{event.code}", school_index_, position)
+            if rng.random() >= BOOKED_SHARE["held" if held else "coming"]:
+                continue
+            if user_id == focus_ect and (event.programme.slug, event.code) == CHOOSE_EVENT:
+                continue  # the focus ECT has this one still to book
+            if school.pk == build.focus_school.pk:
+                session = focus_session
+            else:
+                session = open_sessions[turn % len(open_sessions)]
+                turn += 1
+            session_held = timezone.localtime(session.starts_at).date() < TODAY
+            booked_at = session.starts_at - dt.timedelta(days=20 + rng.randint(0, 20), minutes=rng.randint(0, 600))
+            booking = Booking(
+                tenant_id=build.tenant.pk, session_id=session.pk, event_id=event.pk, user_id=user_id,
+                school_id=school.pk, status=Booking.Status.BOOKED, booked_by_id=user_id, booked_at=booked_at,
+            )
+            if session.mode == Session.Mode.IN_PERSON and rng.random() < NEEDS_SHARE:
+                if rng.random() < 0.5:
+                    booking.dietary_needs = rng.choice(["Vegetarian", "Vegan", "Gluten free", "Halal", "No nuts"])
+                else:
+                    booking.access_needs = rng.choice(["Step-free access", "Hearing loop", "A seat near the door"])
+            if session_held:
+                draw, mark = rng.random(), ATTENDANCE_SHARES[-1][0]
+                for value, share in ATTENDANCE_SHARES:
+                    if draw < share:
+                        mark = value
+                        break
+                    draw -= share
+                booking.attendance = mark
+                booking.attendance_marked_by_id = facilitator_of[session.pk]
+                booking.attendance_marked_at = session.ends_at
+                if mark == "absent":
+                    marked.append((len(bookings), rng.random() < CATCH_UP_DONE_SHARE))
+            bookings.append(booking)
+    bookings = Booking.objects.bulk_create(bookings, batch_size=BATCH_SIZE)
+    catch_ups = []
+    for index, done in marked:
+        booking = bookings[index]
+        completed = booking.attendance_marked_at + dt.timedelta(days=6)
+        done = done and timezone.localtime(completed).date() < TODAY
+        catch_ups.append(CatchUp(
+            tenant_id=build.tenant.pk, user_id=booking.user_id, event_id=booking.event_id, booking_id=booking.pk,
+            assigned_at=booking.attendance_marked_at, completed_at=completed if done else None,
+            reflection="Worked through the recording and the slides; I will try the modelling routine this week."
+            if done else "",
+        ))
+    CatchUp.objects.bulk_create(catch_ups, batch_size=BATCH_SIZE)
+
+    by_key = {(event.programme.slug, event.code): (event, indexes) for event, indexes, _ in plans}
+    build.context.extra["focus_ect_event_id"] = by_key[CHOOSE_EVENT][0].pk
+    build.context.extra["register_session_id"] = sessions[by_key[REGISTER_EVENT][1][0]].pk
+    build.count("local_groups", 1)
+    build.count("sessions", len(sessions))
+    build.count("sessions_held", sum(1 for s in sessions if timezone.localtime(s.starts_at).date() < TODAY))
+    build.count("bookings", len(bookings))
+    build.count("bookings_marked", sum(1 for b in bookings if b.attendance))
+    build.count("bookings_absent", len(marked))
+    build.count("catch_ups", len(catch_ups))
+    build.count("catch_ups_done", sum(1 for c in catch_ups if c.completed_at))
+    build.count("focus_session_bookings", sum(
+        1 for b in bookings if b.session_id == build.context.extra["register_session_id"]
+    ))
 
 
 # --- The cache --------------------------------------------------------------------------

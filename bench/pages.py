@@ -176,3 +176,41 @@ register(
         scope="school",
     )
 )
+
+# --- Conferences and clinics (issue #7) -------------------------------------------------------
+# The focus ECT's events of 2026-27 with their state (attended, booked, to book); the
+# sessions of a spring clinic they have still to book (every session of the event open to
+# their school: about one per 30 people expected, so this list grows with the tenant);
+# the focus school's schedule for its induction tutor (who attends what, for cover); and
+# the register of the focus school's own sitting of the autumn clinic (13 people, marked)
+# as its facilitator. Budgets set with the issue, before the pages were measured: the
+# ECT's list near the ECT home's 5x, the booking choice at the school pages' 8x, the
+# schedule and the register (a form per person) at 10x; query counts must not grow.
+register(PageCase("events_my_events", path("events:my_events"), signed_in_as("ect"), budget_ratio=6, scope="school"))
+register(
+    PageCase(
+        "events_choose_session",
+        path("events:choose_session", extra("focus_ect_event_id")),
+        signed_in_as("ect"),
+        budget_ratio=8,
+        scope="tenant",
+    )
+)
+register(
+    PageCase(
+        "events_school_schedule",
+        path("events:school_schedule", focus_school_id),
+        signed_in_as("induction_tutor"),
+        budget_ratio=10,
+        scope="school",
+    )
+)
+register(
+    PageCase(
+        "events_register",
+        path("events:register", extra("register_session_id")),
+        signed_in_as("facilitator"),
+        budget_ratio=10,
+        scope="school",
+    )
+)

@@ -75,9 +75,10 @@ def _check_session_facts(*, tenant, event, starts_at, ends_at, mode, venue, onli
             field="starts_at",
         )
     if not (window.holds(start_day) and window.holds(end_day)):
+        outside = start_day if not window.holds(start_day) else end_day
         raise EventError(
             f"{event_name(event)} must run between {long_date(window.opens_on)} and {long_date(window.closes_on)} "
-            f"(the lead provider's delivery window): {long_date(start_day)} is outside it.", field="starts_at",
+            f"(the lead provider's delivery window): {long_date(outside)} is outside it.", field="starts_at",
         )
     if mode not in Session.Mode.values:
         raise EventError("Choose whether the session is face to face or online.", field="mode")
@@ -333,8 +334,10 @@ def _needs(value, *, field, mode):
 
 def _lock_session(session):
     """Lock the session row: bookings of one session are decided one at a time, so
-    two people cannot take its last place together."""
-    return Session.objects.select_for_update().select_related("event", "local_group").get(
+    two people cannot take its last place together. Only the session row: PostgreSQL
+    refuses FOR UPDATE on the nullable side of the join to the local group, and locking
+    the (global) event row would queue every booking of the event, in every tenant."""
+    return Session.objects.select_for_update(of=("self",)).select_related("event", "local_group").get(
         pk=session.pk, tenant_id=session.tenant_id
     )
 

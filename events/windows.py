@@ -45,6 +45,7 @@ def ensure_delivery_windows(academic_years, events=None):
         for event in events:
             if (event.pk, year) in have:
                 continue
+            have.add((event.pk, year))  # a year (or an event) given twice is added once
             opens_on, closes_on = standard_window(event, year)
             new.append(DeliveryWindow(event=event, academic_year=year, opens_on=opens_on, closes_on=closes_on))
     DeliveryWindow.objects.bulk_create(new)

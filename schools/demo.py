@@ -112,6 +112,7 @@ def seed_demo():
         _seed_training_records()
         _seed_lifecycle()
         _seed_coaching()
+        _seed_events()
     return accounts
 
 
@@ -285,3 +286,11 @@ def _seed_coaching():
                 next_step="Choose next week's step from an earlier module the ECT found hard.",
                 created_at=timezone.now(),
             )
+
+
+def _seed_events():
+    """Delivery windows, sessions of 2026-27's conferences and clinics, bookings,
+    registers and catch-up (``events.demo``). Idempotent."""
+    from events.demo import seed_events
+
+    seed_events(domain=DEMO_DOMAIN)
