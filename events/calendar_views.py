@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from ectalign.access import role_required
 from ectalign.tenancy import tenant_scope
 from events import calendar, selectors, services
 from events.models import Booking, CalendarFeed
+from events.views import SESSION_READERS
 from schools.models import Membership, Role
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -34,7 +34,7 @@ def _calendar_response(body):
 # --- One session ------------------------------------------------------------------------------
 
 
-@login_required
+@role_required(*SESSION_READERS)
 @require_safe
 def session_ics(request, pk):
     """The session as an .ics file, for anyone who may open its page; the joining link

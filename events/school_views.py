@@ -26,6 +26,8 @@ def _schedule_context(request, school):
         "school": school, "year": year, "year_label": academic_year_label(year),
         "years": [(y, academic_year_label(y)) for y in (year - 1, year, year + 1)],
         "rows": rows,
+        "grids": selectors.schedule_grids(rows),
+        "without_events": [row for row in rows if not row.states],
         "upcoming": [(s, people) for s, people in sessions if s.ends_at >= now],
         "past": [(s, people) for s, people in sessions if s.ends_at < now],
         "missed": [(row, state) for row in rows for state in row.states

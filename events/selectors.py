@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from events.models import Booking, CatchUp, DeliveryWindow, Session
-from participants.models import ECT, ECTAtSchool, Mentor, MentorAtSchool
+from participants.models import ECT, ECTAtSchool, Mentor, MentorAtSchool, TrainingStatus
 from programme.models import Audience, EventTemplate
 from programme.schedule import academic_year_label
 from schools.models import DELIVERY_PARTNER_ROLES, SCHOOL_LEADER_ROLES, Role
@@ -65,9 +65,14 @@ def expectations_for(*, tenant_id, user_ids):
     """{user id: [Expectation, ...]} for ECTs (their cohort's ECT programme) and mentors
     (their cohort's mentor programme), in date order. A fixed number of queries."""
     user_ids = list(user_ids)
-    ects = list(ECT.objects.filter(tenant_id=tenant_id, user_id__in=user_ids).select_related("cohort"))
+    # Deferral pauses expectations and withdrawal ends them (DESIGN.md section 10).
+    ects = list(
+        ECT.objects.filter(tenant_id=tenant_id, user_id__in=user_ids, training_status=TrainingStatus.ACTIVE)
+        .select_related("cohort")
+    )
     mentors = list(
-        Mentor.objects.filter(tenant_id=tenant_id, user_id__in=user_ids, cohort__mentor_programme__isnull=False)
+        Mentor.objects.filter(tenant_id=tenant_id, user_id__in=user_ids, cohort__mentor_programme__isnull=False,
+                              training_status=TrainingStatus.ACTIVE)
         .exclude(programme_status=Mentor.ProgrammeStatus.NOT_REQUIRED)
         .select_related("cohort")
     )
@@ -159,23 +164,23 @@ def sessions_of(*, tenant_id, event, academic_year, school=None, published_only=
     if published_only:
         sessions = sessions.filter(status=Session.Status.PUBLISHED)
     rows = list(sessions)
-    if school is not None or published_only:
+    if school is not None:
         rows = [s for s in rows if open_to_school(s, school)]
     return rows
 
 
 def visible_sessions(request):
     """Sessions the active membership may open: every session of the tenant for its
-    staff, facilitators and school leaders; ECTs and mentors the sessions of their own
-    audience; coaches none."""
+    staff and facilitators, drafts included; school leaders every published (or
+    cancelled) one; ECTs and mentors those of their own audience; coaches none."""
     membership = request.membership
     if membership is None:
         return Session.objects.none()
     sessions = Session.objects.filter(tenant_id=membership.tenant_id)
-    if membership.role in DELIVERY_PARTNER_ROLES or membership.role in SCHOOL_LEADER_ROLES:
-        return sessions
-    if membership.role == Role.FACILITATOR:
-        return sessions
+    if membership.role in DELIVERY_PARTNER_ROLES or membership.role == Role.FACILITATOR:
+        return sessions  # drafts included: they prepare them
+    if membership.role in SCHOOL_LEADER_ROLES:
+        return sessions.exclude(status=Session.Status.DRAFT)
     if membership.role == Role.ECT:
         return sessions.filter(event__audience=Audience.ECT).exclude(status=Session.Status.DRAFT)
     if membership.role == Role.MENTOR:
@@ -247,6 +252,10 @@ class State:
         CATCH_UP_DONE: "Missed: catch-up done",
         NO_SESSIONS: "No sessions yet",
     }
+    SHORT = {
+        NOT_BOOKED: "Not booked", WAITING: "Waiting list", ATTENDED: "Attended", MISSED: "Missed",
+        CATCH_UP_DONE: "Caught up", NO_SESSIONS: "No dates yet",
+    }
     COLOURS = {
         NOT_BOOKED: "orange", WAITING: "yellow", BOOKED: "blue", ATTENDED: "green", MISSED: "red",
         CATCH_UP_DONE: "turquoise", NO_SESSIONS: "grey",
@@ -298,6 +307,15 @@ class EventState:
         return State.COLOURS[self.state]
 
     @property
+    def short(self):
+        """The state in a few words, for a grid cell."""
+        state = self.state
+        if state == State.BOOKED:
+            start = timezone.localtime(self.booking.session.starts_at)
+            return f"Booked {start.day} {start:%b}"
+        return State.SHORT[state]
+
+    @property
     def needs_action(self):
         return self.state in (State.NOT_BOOKED, State.MISSED)
 
@@ -308,18 +326,24 @@ def event_states(*, tenant_id, user_ids, academic_year=None):
     expectations = expectations_for(tenant_id=tenant_id, user_ids=user_ids)
     if academic_year is not None:
         expectations = {u: [x for x in xs if x.academic_year == academic_year] for u, xs in expectations.items()}
-    event_ids = {x.event.pk for xs in expectations.values() for x in xs}
+    events = {x.event.pk: x.event for xs in expectations.values() for x in xs}
+    event_ids = set(events)
     bookings = {}
     for booking in (
         Booking.objects.filter(tenant_id=tenant_id, user_id__in=list(user_ids), status__in=Booking.ACTIVE,
                                event_id__in=event_ids)
-        .select_related("session__event", "session__local_group")
+        .select_related("session")
+        .only("user_id", "event_id", "session_id", "school_id", "status", "attendance", "booked_at",
+              "session__starts_at", "session__ends_at", "session__mode", "session__venue", "session__status",
+              "session__capacity", "session__changes_close_hours", "session__local_group_id", "session__tenant_id",
+              "session__event_id", "session__catch_up_url", "session__academic_year")
     ):
+        # The event rows are those of the expectations: shared, not read again per booking.
+        booking.event = booking.session.event = events[booking.event_id]
         bookings[(booking.user_id, booking.event_id)] = booking
     catch_ups = {
         (c.user_id, c.event_id): c
         for c in CatchUp.objects.filter(tenant_id=tenant_id, user_id__in=list(user_ids), event_id__in=event_ids)
-        .select_related("booking__session")
     }
     published = {
         (row["event_id"], row["academic_year"]): row["n"]
@@ -384,6 +408,31 @@ def school_schedule(*, school, academic_year, on=None):
                 by_session.setdefault(state.booking.session_id, (state.booking.session, []))[1].append(row.user)
     sessions = sorted(by_session.values(), key=lambda item: (item[0].starts_at, item[0].pk))
     return rows, sessions
+
+
+@dataclass
+class Grid:
+    """People who share the same events (ECTs in one programme year, mentors), with one
+    cell per event: the school schedule's at-a-glance table."""
+
+    title: str
+    events: list
+    rows: list = field(default_factory=list)  # [(user, [EventState in the events' order])]
+
+
+def schedule_grids(rows):
+    grids = {}
+    for row in rows:
+        if not row.states:
+            continue
+        events = [s.event for s in row.states]
+        key = (row.audience, tuple(e.pk for e in events))
+        if key not in grids:
+            year = events[0].term.year.number
+            title = f"ECTs in year {year}" if row.audience == Audience.ECT else "Mentors"
+            grids[key] = Grid(title=title, events=events)
+        grids[key].rows.append((row.user, row.states))
+    return sorted(grids.values(), key=lambda g: (g.title.startswith("Mentors"), g.title))
 
 
 def catch_ups_of(*, tenant_id, user_id):

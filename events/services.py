@@ -20,10 +20,12 @@ from ectalign.mail import send_email
 from events import selectors
 from events.models import Booking, CalendarFeed, CatchUp, LocalGroup, Session
 from programme.models import Audience, EventTemplate
-from programme.schedule import academic_year_bounds, academic_year_label, academic_year_of, long_date
+from programme.schedule import academic_year_label, academic_year_of, long_date
 from schools.models import DELIVERY_PARTNER_ROLES, Membership, Role
 
 MAX_NEEDS_CHARS = 300
+MAX_CAPACITY = 2000
+MAX_CHANGES_CLOSE_HOURS = 24 * 28
 # A conference runs its hours plus a lunch break; a clinic runs its hours.
 CONFERENCE_BREAK = dt.timedelta(minutes=30)
 DEFAULT_CAPACITY = {EventTemplate.Kind.CONFERENCE: 60, EventTemplate.Kind.CLINIC: 30}
@@ -86,8 +88,8 @@ def _check_session_facts(*, tenant, event, starts_at, ends_at, mode, venue, onli
         raise EventError("Enter the venue's name and address for a face-to-face session.", field="venue")
     if mode == Session.Mode.ONLINE and not (online_link or "").strip():
         raise EventError("Enter the joining link for an online session.", field="online_link")
-    if capacity is None or capacity < 1:
-        raise EventError("Enter how many people the session can take: 1 or more.", field="capacity")
+    if capacity is None or not 1 <= capacity <= MAX_CAPACITY:
+        raise EventError(f"Enter how many people the session can take: from 1 to {MAX_CAPACITY}.", field="capacity")
     if capacity < booked:
         raise EventError(
             f"{booked} people are already booked on this session: the capacity cannot be less than {booked}. "
@@ -135,8 +137,11 @@ def schedule_session(*, actor, tenant, event, starts_at, ends_at, mode, capacity
         booked = session.bookings.filter(status=Booking.Status.BOOKED).count()
         if session.status == Session.Status.CANCELLED:
             raise EventError("This session is cancelled: schedule a new one instead.")
-        if event.pk != session.event_id and session.bookings.exists():
+        if event.pk != session.event_id and session.bookings.filter(status__in=Booking.ACTIVE).exists():
             raise EventError("People have booked this session: its event cannot change.", field="event")
+    if not 0 <= (changes_close_hours or 0) <= MAX_CHANGES_CLOSE_HOURS:
+        raise EventError(f"Close bookings between 0 and {MAX_CHANGES_CLOSE_HOURS} hours (four weeks) before the start.",
+                         field="changes_close_hours")
     year = _check_session_facts(
         tenant=tenant, event=event, starts_at=starts_at, ends_at=ends_at, mode=mode, venue=venue,
         online_link=online_link, capacity=capacity, facilitators=list(facilitators), local_group=local_group,
@@ -165,7 +170,7 @@ def schedule_session(*, actor, tenant, event, starts_at, ends_at, mode, capacity
     session.save()
     session.facilitators.set(list(facilitators))
     if changed_for_attendees and session.status == Session.Status.PUBLISHED:
-        for booking in session.bookings.filter(status=Booking.Status.BOOKED).select_related("user"):
+        for booking in session.bookings.filter(status__in=Booking.ACTIVE).select_related("user"):
             send_email(to=booking.user.email, template="event_session_changed",
                        context={"booking": booking, "session": session, "when": when(session.starts_at)})
     _offer_free_places(session, actor=actor)
@@ -230,13 +235,17 @@ def bulk_create_sessions(*, actor, tenant, programme, academic_year, programme_y
     _require_staff(actor, tenant)
     if copies < 1 or copies > 20:
         raise EventError("Make between 1 and 20 sessions of each event.", field="copies")
+    from programme.models import Cohort
+
+    used = Cohort.objects.filter(tenant_id=tenant.pk)
+    if not (used.filter(programme=programme).exists() or used.filter(mentor_programme=programme).exists()):
+        raise EventError(f"None of your cohorts follows {programme}: choose one of their programmes.", field="programme")
     events = list(
         EventTemplate.objects.filter(programme=programme, term__year__number=programme_year)
         .select_related("term__year").order_by("term__number", "half_term", "kind", "number")
     )
     if not events:
         raise EventError(f"{programme} has no conferences or clinics in year {programme_year}.", field="programme_year")
-    first, last = academic_year_bounds(academic_year)
     created = []
     for event in events:
         window = selectors.delivery_window(event, academic_year)
@@ -262,7 +271,6 @@ def bulk_create_sessions(*, actor, tenant, programme, academic_year, programme_y
             session._history_user = actor
             session.save()
             created.append(session)
-    assert all(first <= timezone.localtime(s.starts_at).date() <= last for s in created)
     return created
 
 
@@ -272,7 +280,7 @@ def bulk_create_sessions(*, actor, tenant, programme, academic_year, programme_y
 def _may_act_for(actor, *, tenant_id, user, school):
     """The participant themselves, an induction tutor of their school, or the delivery
     partner's staff."""
-    if actor.pk == user.pk:
+    if actor.pk == user.pk or actor.is_superuser:
         return True
     roles = set(
         Membership.objects.filter(tenant_id=tenant_id, user=actor, is_active=True)
@@ -296,6 +304,11 @@ def _check_bookable(session, *, actor, user, now):
             f"Booking for this session closed on {when(session.changes_close_at)}: choose a later session "
             "or contact the delivery partner.", field="session",
         )
+    # Who may book comes first, so a refusal tells an outsider nothing about the person.
+    school = selectors.school_of_participant(tenant_id=session.tenant_id, user_id=user.pk,
+                                             on=timezone.localtime(now).date())
+    if not _may_act_for(actor, tenant_id=session.tenant_id, user=user, school=school):
+        raise EventError("Only the participant, their induction tutor or the delivery partner can book for them.")
     expectation = selectors.expectation_for(tenant_id=session.tenant_id, user_id=user.pk, event=session.event)
     whose = "You are" if actor.pk == user.pk else f"{_name(user)} is"
     if expectation is None:
@@ -311,15 +324,11 @@ def _check_bookable(session, *, actor, user, now):
             f"{academic_year_label(session.academic_year)}: choose a session in {expectation.year_label}.",
             field="session",
         )
-    school = selectors.school_of_participant(tenant_id=session.tenant_id, user_id=user.pk,
-                                             on=timezone.localtime(now).date())
     if not selectors.open_to_school(session, school):
         raise EventError(
             f"This session is for the schools of {session.local_group}: choose a session open to "
             f"{school.name if school else 'your school'}.", field="session",
         )
-    if not _may_act_for(actor, tenant_id=session.tenant_id, user=user, school=school):
-        raise EventError("Only the participant, their induction tutor or the delivery partner can book for them.")
     return school
 
 
@@ -399,7 +408,9 @@ def _offer_free_places(session, *, actor, now=None):
     """Give free places to the waiting list, first come first served, and tell each
     person booked. The session row must be locked by the caller."""
     now = now or timezone.now()
-    if session.status != Session.Status.PUBLISHED or now >= session.starts_at:
+    # After the cut-off a place is not given away automatically: the person could no
+    # longer cancel it. Staff book someone by hand if there is time.
+    if session.status != Session.Status.PUBLISHED or now >= session.changes_close_at:
         return []
     free = session.capacity - _booked_count(session)
     if free <= 0:
@@ -429,7 +440,7 @@ def _check_change_allowed(booking, *, actor, now, what):
     staff = Membership.objects.filter(
         tenant_id=booking.tenant_id, user=actor, is_active=True, role__in=sorted(DELIVERY_PARTNER_ROLES)
     ).exists()
-    if not staff and now >= booking.session.changes_close_at:
+    if not (staff or actor.is_superuser) and now >= booking.session.changes_close_at:
         raise EventError(
             f"Changes to this booking closed on {when(booking.session.changes_close_at)}: contact the delivery "
             "partner if you cannot attend.",
@@ -459,7 +470,7 @@ def move_booking(*, actor, booking, to_session, dietary_needs=None, access_needs
     """Move a booking to another session of the same event, in one step: the new place is
     taken before the old is given up, so a full session leaves the booking as it was."""
     now = now or timezone.now()
-    if to_session.event_id != booking.event_id:
+    if to_session.tenant_id != booking.tenant_id or to_session.event_id != booking.event_id:
         raise EventError("Choose a session of the same event to move to.", field="session")
     if to_session.pk == booking.session_id:
         raise EventError("This is the session already booked: choose a different one.", field="session")
@@ -535,7 +546,7 @@ def mark_attendance(*, actor, session, marks, now=None):
     if problems:
         raise EventError(" ".join(problems))
     catch_ups = {
-        c.user_id: c for c in CatchUp.objects.filter(
+        c.user_id: c for c in CatchUp.objects.select_for_update().filter(
             tenant_id=session.tenant_id, event=session.event, user_id__in=[b.user_id for b in bookings.values()]
         )
     }
@@ -574,7 +585,9 @@ def complete_catch_up(*, actor, catch_up, reflection, now=None):
             f"Write a little more in your reflection (at least {CatchUp.REFLECTION_MIN_CHARS} characters): "
             "what you took from the materials and what you will try in your classroom.", field="reflection",
         )
-    catch_up = CatchUp.objects.select_for_update().get(pk=catch_up.pk, tenant_id=catch_up.tenant_id)
+    catch_up = CatchUp.objects.select_for_update().filter(pk=catch_up.pk, tenant_id=catch_up.tenant_id).first()
+    if catch_up is None:
+        raise EventError("This catch-up is no longer needed: your attendance was corrected to present.")
     catch_up.reflection = text
     if catch_up.completed_at is None:
         catch_up.completed_at = now
@@ -598,9 +611,13 @@ def create_feed(*, actor, tenant, school=None, now=None):
     CalendarFeed.objects.filter(tenant_id=tenant.pk, user=actor, school=school, revoked_at__isnull=True).update(
         revoked_at=now
     )
-    return CalendarFeed.objects.create(
-        tenant_id=tenant.pk, user=actor, school=school, token=secrets.token_urlsafe(32), created_at=now,
-    )
+    try:
+        with transaction.atomic():
+            return CalendarFeed.objects.create(
+                tenant_id=tenant.pk, user=actor, school=school, token=secrets.token_urlsafe(32), created_at=now,
+            )
+    except IntegrityError:
+        raise EventError("A new calendar address was made a moment ago: refresh the page to see it.") from None
 
 
 @transaction.atomic

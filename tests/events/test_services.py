@@ -487,7 +487,7 @@ def test_after_the_cut_off_the_participant_cannot_cancel_or_move(world, events, 
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.BOOKED
 
 
-def test_after_the_cut_off_staff_can_still_cancel_and_the_waiting_list_gets_the_place(
+def test_after_the_cut_off_staff_can_still_cancel_and_the_place_is_not_given_away_automatically(
     world, events, django_capture_on_commit_callbacks
 ):
     session = SessionFactory(tenant=world.tenant_a, event=events.clinic, starts_at=london(2026, 11, 4, 16, 0),
@@ -505,9 +505,10 @@ def test_after_the_cut_off_staff_can_still_cancel_and_the_waiting_list_gets_the_
     assert (booking.status, booking.cancelled_by, booking.cancelled_at) == (
         Booking.Status.CANCELLED, staff, AFTER_CUT_OFF,
     )
-    # The session has not started yet, so the freed place still goes to the waiting list.
-    assert Booking.objects.get(pk=place.pk).status == Booking.Status.BOOKED
-    assert [to for to, _ in subjects()] == [[waiting.email]]
+    # Past the cut-off the person could no longer cancel a place given to them, so it
+    # is not given automatically: they stay on the waiting list and nobody is e-mailed.
+    assert Booking.objects.get(pk=place.pk).status == Booking.Status.WAITING
+    assert subjects() == []
 
 
 def test_an_induction_tutor_books_for_an_ect_of_their_school(world, events, django_capture_on_commit_callbacks):
