@@ -84,13 +84,27 @@ def page(page):
     return page
 
 
+# Fixtures that pin "today" (by monkeypatching django.utils.timezone.localdate).
+DAY_PINS = ("monday_23_november",)
+
+
 @pytest.fixture
-def demo_accounts(transactional_db):
+def demo_accounts(request, transactional_db):
     """The demo data, committed so the live server's thread sees it; the first demo
-    account of each role, by role value."""
+    account of each role, by role value.
+
+    The demo is seeded relative to today (self-study ticked off up to a week ago,
+    coaching up to the cycle before this one, a deferral and an absence some weeks
+    back). A test that pins today gets the demo seeded on that day, whatever the order
+    of its arguments: otherwise the seed would read the real date while the pages read
+    the pinned one (on 6 December 2026 the seed had already ticked off the module that
+    is due on 23 November)."""
     from schools.demo import seed_demo
     from schools.models import Role
 
+    for pin in DAY_PINS:
+        if pin in request.fixturenames:
+            request.getfixturevalue(pin)
     accounts = {}
     for account in seed_demo():
         accounts.setdefault(account.role, account)

@@ -19,7 +19,8 @@ TUTOR = "tutor.northshire-s1@demo.ectalign.test"
 
 @pytest.fixture
 def monday_23_november(monkeypatch):
-    # The live server runs in this process: pin "today" for its pages too.
+    # The live server runs in this process: pin "today" for its pages too. The demo is
+    # seeded on this day as well (demo_accounts asks for this fixture first).
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 11, 23))
 
 

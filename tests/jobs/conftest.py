@@ -16,9 +16,11 @@ REDIS_SERVER = (os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0").rspli
 
 
 @pytest.fixture
-def broker_url(worker_id):
+def broker_url(request):
     """A Redis database of this test process's own (xdist workers run in parallel and
-    each flushes its database)."""
+    each flushes its database). The worker id is read from the config, not from xdist's
+    ``worker_id`` fixture, so these tests also run with xdist disabled (``-p no:xdist``)."""
+    worker_id = getattr(request.config, "workerinput", {}).get("workerid", "master")
     number = 14 if worker_id == "master" else 14 - int(worker_id.removeprefix("gw")) - 1
     return f"{REDIS_SERVER}/{number}"
 

@@ -51,5 +51,6 @@ def test_a_tenant_task_needs_its_tenant(world):
 
 def test_healthz_reports_the_real_broker(world, celery_worker, client):
     response = client.get("/healthz")
-    assert response.status_code == 200
+    failing = {name: check for name, check in response.json()["checks"].items() if not check["ok"]}
+    assert response.status_code == 200, f"/healthz is unhealthy: {failing}"
     assert response.json()["checks"]["broker"] == {"ok": True, "mode": "broker"}
