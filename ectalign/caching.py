@@ -81,6 +81,17 @@ def participant_changed(user_id):
         cache.set(f"progress-generation:{user_id}", uuid.uuid4().hex, None)
 
 
+def engagement_generation(tenant_id):
+    return _generation(f"engagement-generation:{tenant_id}")
+
+
+def engagement_changed(tenant_id):
+    """Anything the engagement selector reads changed in this tenant (a tick, a coaching
+    log, a booking or a mark, a mentorship, a pause, a status...)."""
+    if tenant_id is not None:
+        cache.set(f"engagement-generation:{tenant_id}", uuid.uuid4().hex, None)
+
+
 FRAGMENT_TIMEOUT = 24 * 60 * 60
 
 
@@ -151,3 +162,32 @@ def connect_signals():
     for model in (schools.TermDates, schools.InsetDay):
         post_save.connect(on_calendar, sender=model, dispatch_uid=f"calendar-cache-{model.__name__}")
         post_delete.connect(on_calendar, sender=model, dispatch_uid=f"calendar-cache-del-{model.__name__}")
+
+    from coaching import models as coaching
+    from events import models as events
+
+    def on_engagement(sender, instance, **kwargs):
+        engagement_changed(getattr(instance, "tenant_id", None))
+
+    def on_any_tenant(sender, instance, **kwargs):
+        # Term dates of a delivery partner or a school, and people's names: every tenant
+        # of theirs (rare writes).
+        if isinstance(instance, User):
+            if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+                return
+            for tenant_id in schools.Membership._base_manager.filter(user=instance).values_list("tenant_id", flat=True):
+                engagement_changed(tenant_id)
+        else:
+            engagement_changed(instance.tenant_id)
+
+    for model in (
+        programme.ActivityCompletion, programme.Cohort, participants.ECT, participants.Mentor,
+        participants.ECTAtSchool, participants.MentorAtSchool, participants.Mentorship, participants.Pause,
+        participants.MentorAbsence, participants.StatusChange, coaching.Observation, coaching.Meeting,
+        coaching.ActionStep, events.Session, events.Booking, events.CatchUp, schools.Membership,
+    ):
+        post_save.connect(on_engagement, sender=model, dispatch_uid=f"engagement-cache-{model.__name__}")
+        post_delete.connect(on_engagement, sender=model, dispatch_uid=f"engagement-cache-del-{model.__name__}")
+    for model in (schools.TermDates, schools.InsetDay, User):
+        post_save.connect(on_any_tenant, sender=model, dispatch_uid=f"engagement-cache-any-{model.__name__}")
+        post_delete.connect(on_any_tenant, sender=model, dispatch_uid=f"engagement-cache-any-del-{model.__name__}")

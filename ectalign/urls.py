@@ -13,6 +13,8 @@ urlpatterns = [
     path("participants/", include("participants.urls")),
     path("coaching/", include("coaching.urls")),
     path("events/", include("events.urls")),
+    path("reports/", include("reporting.urls")),
+    path("dashboard/", include("reporting.dashboard_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
