@@ -443,7 +443,7 @@ def test_a_mentor_away_too_long_with_ects_is_red(ew, pin):
     ect, mentor = sorted(results, key=lambda r: r.kind)
     # The cycles the mentor missed are not the ECT's: 8 expected (T1..T8), 8 logged.
     assert (ect.cycles_expected, ect.cycles_logged) == (8, 8) and ect.level == GREEN
-    assert texts(mentor) == [(RED, "away since 2 November: its ECTs need another mentor")]
+    assert texts(mentor) == [(RED, "away since 2 November: their ECTs need another mentor")]
 
 
 # --- Events ------------------------------------------------------------------------------------
