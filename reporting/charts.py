@@ -22,7 +22,7 @@ def trend_svg(points, *, title, width=640, height=220, levels=("red", "amber", "
     bar = max(min(slot * 0.7, 48), 4)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-labelledby="trend-title trend-desc" class="app-chart" style="max-width:{width}px">',
+        f'aria-labelledby="trend-title trend-desc" class="app-chart">',
         f'<title id="trend-title">{escape(title)}</title>',
     ]
     summary = "; ".join(
