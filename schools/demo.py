@@ -113,6 +113,7 @@ def seed_demo():
         _seed_lifecycle()
         _seed_coaching()
         _seed_events()
+        _seed_release_time()
     return accounts
 
 
@@ -294,3 +295,37 @@ def _seed_events():
     from events.demo import seed_events
 
     seed_events(domain=DEMO_DOMAIN)
+
+
+def _seed_release_time():
+    """Each demo school's standard timetable for 2026-27 and its ECTs' autumn figures:
+    most within their entitlement, ect2 of each school teaching over it (a shortfall),
+    ect4 not yet recorded (shown as missing). Written through the services. Idempotent."""
+    from decimal import Decimal
+
+    from participants.models import ECT
+    from reporting.models import StandardTimetable
+    from reporting.release_time import teaching_ceiling
+    from reporting.services import TermFigures, record_ect_term, set_standard_timetable
+
+    today = dt.date(2026, 12, 1)  # within the autumn term the figures are for
+    for spec in TENANTS:
+        for index, (urn, _name, phase, _kind) in enumerate(spec["schools"]):
+            school = School.objects.get(tenant__slug=spec["slug"], urn=urn)
+            if StandardTimetable.objects.filter(tenant=school.tenant, school=school, academic_year=2026).exists():
+                continue
+            tutor = get_user_model().objects.get(email=f"tutor.{spec['slug']}-s{index + 1}@{DEMO_DOMAIN}")
+            standard = Decimal("22.5") if phase != School.Phase.SECONDARY else Decimal("21.0")
+            set_standard_timetable(actor=tutor, school=school, academic_year=2026, hours=standard, today=today)
+            for number in (1, 2, 3):
+                email = f"ect{number}.{spec['slug']}-s{index + 1}@{DEMO_DOMAIN}"
+                ect = ECT.objects.filter(tenant=school.tenant, user__email=email).select_related("cohort").first()
+                if ect is None:
+                    continue
+                year = 1 if ect.induction_start >= YEAR_1_START else 2
+                ceiling = teaching_ceiling(standard, ect.fte, year)
+                teaching = ceiling + Decimal("0.75") if number == 2 else ceiling - Decimal("0.5")
+                record_ect_term(actor=tutor, school=school, term="2026-autumn", today=today, figures=TermFigures(
+                    ect=ect, fte=ect.fte, teaching_hours=teaching.quantize(Decimal("0.01")),
+                    mentor_hours=Decimal("1.00") if year == 1 else Decimal("0.50"),
+                ))

@@ -57,3 +57,26 @@ def test_readme_lists_every_demo_account(capsys, settings):
         role, email, where = line.split("\t")
         assert f"| {email} | {where} |" in readme, f"README is missing the demo account {email}"
     assert DEMO_PASSWORD in readme
+
+
+def test_the_demo_has_release_time_figures_with_a_shortfall_and_missing_data(db):
+    """Each school's 2026-27 standard timetable and its ECTs' autumn figures, written
+    through the services: a shortfall (ect2) and missing figures (ect4) to show."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django_scopes import scopes_disabled
+
+    from reporting.release_time import find_term, school_release_time, school_terms
+    from schools.demo import seed_demo
+    from schools.models import School
+
+    with scopes_disabled():
+        seed_demo()
+        school = School.objects.get(urn="900001")
+        terms = school_terms(school=school, today=dt.date(2026, 12, 1))
+        report = school_release_time(school=school, term=find_term(terms, "2026-autumn", school=school))
+    rows = {row.ect.user.email.split(".")[0]: row.figures for row in report.rows}
+    assert rows["ect2"].shortfall == Decimal("0.75")
+    assert rows["ect1"].shortfall == 0
+    assert rows["ect4"].teaching_hours is None and "teaching hours" in rows["ect4"].missing
