@@ -51,6 +51,10 @@ KEY_SOURCES = (
     "events/windows.py",
     "events/factories.py",
     "programme/data/steps/*.json",
+    # The engagement snapshots (issue #8) follow the engagement selector and release time.
+    "reporting/snapshots.py",
+    "reporting/engagement.py",
+    "reporting/release_time.py",
 )
 
 

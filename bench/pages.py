@@ -218,3 +218,30 @@ register(
         scope="school",
     )
 )
+
+# --- Dashboards and reports (issue #8) --------------------------------------------------------
+# The induction tutor's dashboard of the focus school (30 ECTs, 25 mentors): its body is
+# cached under the tenant's engagement generations (ectalign.caching), so warm runs hit
+# the cache ("Warm and cold" above); the issue's budget is 8x. The delivery partner's
+# reports compare every school (300 at LARGE) and every cohort from the engagement
+# snapshots the generator records (one GROUP BY query a table); the issue's budget is 40x.
+register(
+    PageCase(
+        "tutor_dashboard",
+        path("dashboard:school", focus_school_id),
+        signed_in_as("induction_tutor"),
+        budget_ratio=8,
+        scope="school",
+    )
+)
+register(
+    PageCase(
+        "partner_report", path("partner_reports:schools"), signed_in_as("dp_staff"), budget_ratio=40, scope="tenant"
+    )
+)
+register(
+    PageCase(
+        "partner_report_cohorts", path("partner_reports:cohorts"), signed_in_as("dp_staff"), budget_ratio=40,
+        scope="tenant",
+    )
+)

@@ -347,7 +347,8 @@ def log_meeting(
     _close_proposal(ect, new_step, actor)
     if new_step is not None:
         send_email(to=ect.user.email, template="coaching_new_step", context={"ect": ect, "step": new_step,
-                                                                              "meeting": meeting})
+                                                                              "meeting": meeting},
+                   tenant_id=ect.tenant_id)
     return meeting
 
 

@@ -13,6 +13,8 @@ FACTORY_MODULES = [
     "coaching.factories",
     "events.factories",
     "reporting.factories",
+    "induction.factories",
+    "notifications.factories",
 ]
 
 

@@ -17,10 +17,17 @@ def render_email(template, context):
     return subject.strip(), body.strip() + "\n"
 
 
-def send_email(*, to, template, context):
-    """Queue one e-mail to ``to`` (an address) for when the current transaction commits."""
+def send_email(*, to, template, context, tenant_id=None):
+    """Queue one e-mail to ``to`` (an address) for when the current transaction commits.
+    With ``tenant_id``, the message is also listed in the person's notification centre
+    (in the same transaction), so one lost to a junk folder is still there. Invitations
+    pass none: their link is a secret, and their reader has no account yet."""
     subject, body = render_email(template, context)
     message = EmailMessage(
         subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subject}", body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
     )
+    if tenant_id is not None:
+        from notifications.centre import record_sent
+
+        record_sent(tenant_id=tenant_id, email=to, template=template, title=subject, body=body)
     transaction.on_commit(message.send)

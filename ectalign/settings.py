@@ -9,6 +9,7 @@ what to set.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,6 +74,8 @@ INSTALLED_APPS = [
     "coaching",
     "events",
     "reporting",
+    "induction",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +148,23 @@ CELERY_TIMEZONE = "Europe/London"
 # The Redis visibility timeout bounds how far ahead a task may be scheduled: far-future
 # work lives in database rows scanned by beat instead (STACK.md).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Task modules that autodiscovery (``<app>.tasks``) does not find.
+CELERY_IMPORTS = ("reporting.snapshot_tasks",)
+# Celery beat (times in CELERY_TIMEZONE, Europe/London).
+CELERY_BEAT_SCHEDULE = {
+    # The delivery partners' engagement figures (reporting.snapshots), worked out before
+    # anyone starts work, for the day that is starting.
+    "refresh-engagement-figures": {
+        "task": "reporting.refresh_engagement_everywhere",
+        "schedule": crontab(hour=4, minute=30),
+    },
+    # Reminders, digests and reports (notifications.scan): every tenant every 15 minutes;
+    # each scan also re-sends rows that are due and unsent, so a Redis flush loses nothing.
+    "scan-notifications": {
+        "task": "notifications.scan_everywhere",
+        "schedule": crontab(minute="*/15"),
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -278,5 +298,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every rendering step at INFO: keep its warnings only.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

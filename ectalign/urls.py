@@ -15,6 +15,9 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("reports/", include("reporting.urls")),
     path("dashboard/", include("reporting.dashboard_urls")),
+    path("reports/partner/", include("reporting.partner_urls")),
+    path("induction/", include("induction.urls")),
+    path("notifications/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

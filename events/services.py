@@ -172,7 +172,8 @@ def schedule_session(*, actor, tenant, event, starts_at, ends_at, mode, capacity
     if changed_for_attendees and session.status == Session.Status.PUBLISHED:
         for booking in session.bookings.filter(status__in=Booking.ACTIVE).select_related("user"):
             send_email(to=booking.user.email, template="event_session_changed",
-                       context={"booking": booking, "session": session, "when": when(session.starts_at)})
+                       context={"booking": booking, "session": session, "when": when(session.starts_at)},
+                       tenant_id=session.tenant_id)
     _offer_free_places(session, actor=actor)
     return session
 
@@ -214,7 +215,8 @@ def cancel_session(*, actor, session, now=None):
         booking._history_user = actor
         booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
         send_email(to=booking.user.email, template="event_session_cancelled",
-                   context={"booking": booking, "session": session, "when": when(session.starts_at)})
+                   context={"booking": booking, "session": session, "when": when(session.starts_at)},
+                   tenant_id=session.tenant_id)
     return session
 
 
@@ -400,7 +402,7 @@ def book_session(*, actor, session, user, dietary_needs="", access_needs="", wai
                          field="session") from None
     send_email(to=user.email, template="event_booked", context={
         "booking": booking, "session": session, "when": when(session.starts_at), "by_someone_else": actor.pk != user.pk,
-    })
+    }, tenant_id=session.tenant_id)
     return booking
 
 
@@ -424,7 +426,8 @@ def _offer_free_places(session, *, actor, now=None):
         booking._history_user = actor
         booking.save(update_fields=["status", "offered_at"])
         send_email(to=booking.user.email, template="event_place_offered",
-                   context={"booking": booking, "session": session, "when": when(session.starts_at)})
+                   context={"booking": booking, "session": session, "when": when(session.starts_at)},
+                   tenant_id=session.tenant_id)
         offered.append(booking)
     return offered
 
@@ -504,7 +507,7 @@ def move_booking(*, actor, booking, to_session, dietary_needs=None, access_needs
     send_email(to=booking.user.email, template="event_booked", context={
         "booking": moved, "session": new_session, "when": when(new_session.starts_at), "moved": True,
         "by_someone_else": actor.pk != booking.user_id,
-    })
+    }, tenant_id=new_session.tenant_id)
     return moved
 
 
@@ -566,7 +569,8 @@ def mark_attendance(*, actor, session, marks, now=None):
             catch_up._history_user = actor
             catch_up.save()
             send_email(to=booking.user.email, template="event_catch_up",
-                       context={"booking": booking, "session": session, "catch_up": catch_up})
+                       context={"booking": booking, "session": session, "catch_up": catch_up},
+                       tenant_id=session.tenant_id)
         elif mark in Booking.ATTENDED and catch_up is not None and not catch_up.is_done:
             catch_up._history_user = actor
             catch_up.delete()

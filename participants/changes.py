@@ -155,7 +155,7 @@ def change_cohort(*, actor, ect, cohort):
     ect.save(update_fields=["cohort"])
     send_email(
         to=ect.user.email, template="cohort_changed",
-        context={"ect": ect, "person": ect.user, "previous": previous, "cohort": cohort},
+        context={"ect": ect, "person": ect.user, "previous": previous, "cohort": cohort}, tenant_id=ect.tenant_id,
     )
     return ect
 
@@ -269,6 +269,7 @@ def submit(*, actor, membership, kind, ect=None, mentor=None, details, reason=""
         send_email(
             to=email, template="change_request_submitted",
             context={"change_request": change_request, "what": words, "participant": participant},
+            tenant_id=change_request.tenant_id,
         )
     return Submitted(REQUESTED, kind, participant, change_request=change_request)
 
@@ -317,6 +318,7 @@ def _decide(change_request, *, actor, state, note):
                 "change_request": change_request, "what": describe(change_request), "person": requester,
                 "participant": change_request.ect or change_request.mentor,
             },
+            tenant_id=change_request.tenant_id,
         )
     return change_request
 

@@ -168,7 +168,8 @@ def assign_mentor(*, actor, ect, mentor, starts_on):
     mentorship.save()
     context = {"ect": ect, "mentor": mentor, "previous": current, "starts_on": starts_on}
     for person in {ect.user, mentor.user} | ({current.mentor.user} if current is not None else set()):
-        send_email(to=person.email, template="mentor_changed", context={**context, "person": person})
+        send_email(to=person.email, template="mentor_changed", context={**context, "person": person},
+                   tenant_id=ect.tenant_id)
     return mentorship
 
 
@@ -245,7 +246,8 @@ def change_status(*, actor, status, reason, on, ect=None, mentor=None, note=""):
         _apply_mentor_status(record, status, on)
     record.training_status = status
     record.save(update_fields=["training_status"])
-    send_email(to=record.user.email, template="status_changed", context={"change": change, "person": record.user})
+    send_email(to=record.user.email, template="status_changed", context={"change": change, "person": record.user},
+               tenant_id=record.tenant_id)
     return change
 
 
@@ -266,7 +268,7 @@ def _apply_mentor_status(mentor, status, on):
         for mentorship in mentor.mentorships.filter(ended_on__isnull=True).select_related("ect__user"):
             send_email(
                 to=mentorship.ect.user.email, template="mentor_left",
-                context={"ect": mentorship.ect, "mentor": mentor, "on": on},
+                context={"ect": mentorship.ect, "mentor": mentor, "on": on}, tenant_id=mentorship.tenant_id,
             )
         _end_periods(mentor.mentorships.filter(ended_on__isnull=True), on)
         _end_periods(mentor.school_periods.filter(ended_on__isnull=True), on)

@@ -121,10 +121,12 @@ def transfer_ect(*, actor, ect, to_school, on):
 
     context = {"ect": ect, "from_school": current.school, "to_school": to_school, "on": on, "last_day": day_before,
                "ended_mentorship": mentorship}
-    send_email(to=ect.user.email, template="transfer_ect", context={**context, "person": ect.user})
+    send_email(to=ect.user.email, template="transfer_ect", context={**context, "person": ect.user},
+               tenant_id=ect.tenant_id)
     for school, joining in ((current.school, False), (to_school, True)):
         for email in _tutor_emails(school):
-            send_email(to=email, template="transfer_school", context={**context, "school": school, "joining": joining})
+            send_email(to=email, template="transfer_school", context={**context, "school": school, "joining": joining},
+                       tenant_id=school.tenant_id)
     return period
 
 

@@ -154,3 +154,152 @@ class ReleaseTimeBatch(TenantOwned):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+# --- Engagement snapshots (the delivery partner's reports) --------------------------------
+
+from django.utils import timezone  # noqa: E402 (this section is appended to the release-time models)
+
+
+class EngagementSnapshot(TenantOwned):
+    """One ECT's or mentor's engagement at one school as judged on one day, by
+    ``reporting.engagement`` (the one selector): the counts for the school's current term
+    and since the start, the state and its reasons, their release time this term and
+    whether they have onboarded. Recorded by a nightly job (``reporting.snapshots``) so
+    the delivery partner's reports aggregate 3,000 ECTs in SQL instead of judging them
+    on every request.
+
+    No HistoricalRecords: nobody edits a snapshot. It is a figure the job derives and
+    replaces wholesale (delete, then bulk_create) from records that keep their own
+    history; a history table would only copy every row every night.
+
+    A mentor serving several schools has a row at each (each school's report counts
+    them); ``is_main_school`` marks one of them, so totals across schools (the cohorts
+    table) count each person once."""
+
+    class Kind(models.TextChoices):
+        ECT = "ect", "ECT"
+        MENTOR = "mentor", "Mentor"
+
+    class Level(models.TextChoices):
+        # The values of reporting.engagement's RED, AMBER, GREEN, PAUSED.
+        RED = "red", "Act now"
+        AMBER = "amber", "Check"
+        GREEN = "green", "On track"
+        PAUSED = "paused", "Paused"
+
+    on = models.DateField("day judged")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    ect = models.ForeignKey(
+        "participants.ECT", on_delete=models.CASCADE, null=True, blank=True, related_name="engagement_snapshots"
+    )
+    mentor = models.ForeignKey(
+        "participants.Mentor", on_delete=models.CASCADE, null=True, blank=True, related_name="engagement_snapshots"
+    )
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="engagement_snapshots")
+    cohort = models.ForeignKey(
+        "programme.Cohort", on_delete=models.SET_NULL, null=True, blank=True, related_name="engagement_snapshots"
+    )
+    is_main_school = models.BooleanField(
+        default=True, help_text="The first of the person's schools that day: totals across schools count it alone."
+    )
+    level = models.CharField(max_length=10, choices=Level.choices)
+    reasons = models.JSONField(
+        default=list, blank=True, help_text='[{"level", "area", "text"}], as the dashboard says them.'
+    )
+    paused = models.CharField(max_length=200, blank=True, help_text="Why expectations are paused, when they are.")
+    term_starts_on = models.DateField(help_text="The first day of the school's current term: the term figures' period.")
+    # The current term (from term_starts_on to the day judged).
+    term_self_study_expected = models.PositiveIntegerField(default=0)
+    term_self_study_done = models.PositiveIntegerField(default=0)
+    term_cycles_expected = models.PositiveIntegerField(default=0)
+    term_cycles_logged = models.PositiveIntegerField(default=0)
+    term_observations = models.PositiveIntegerField(default=0)
+    term_steps_recorded = models.PositiveIntegerField(default=0)
+    term_events_expected = models.PositiveIntegerField(default=0)
+    term_events_attended = models.PositiveIntegerField(default=0)
+    # Since the start: an ECT's induction start; a mentor's cohort's first September.
+    total_self_study_expected = models.PositiveIntegerField(default=0)
+    total_self_study_done = models.PositiveIntegerField(default=0)
+    total_cycles_expected = models.PositiveIntegerField(default=0)
+    total_cycles_logged = models.PositiveIntegerField(default=0)
+    total_observations = models.PositiveIntegerField(default=0)
+    total_steps_recorded = models.PositiveIntegerField(default=0)
+    total_events_expected = models.PositiveIntegerField(default=0)
+    total_events_attended = models.PositiveIntegerField(default=0)
+    catch_up_outstanding = models.PositiveIntegerField(default=0)
+    # Release time for the school's current term (reporting.release_time's Status and
+    # MentorStatus values); blank for a mentor.
+    release_time_status = models.CharField(max_length=20, blank=True)
+    mentor_time_status = models.CharField(max_length=20, blank=True)
+    onboarded = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-on", "school_id", "kind", "user_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "user", "kind", "school", "on"], name="one_engagement_snapshot_per_person_school_day"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="ect") & Q(ect__isnull=False) & Q(mentor__isnull=True))
+                | (Q(kind="mentor") & Q(mentor__isnull=False) & Q(ect__isnull=True)),
+                name="engagement_snapshot_record_matches_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "on", "school"], name="engagement_snapshot_day")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.user_id} at school {self.school_id} on {self.on}"
+
+
+class EngagementRefresh(TenantOwned):
+    """One run of the job that records a delivery partner's engagement snapshots (every
+    night, or when its staff press "Refresh now"), with its progress. The reports read
+    the snapshots of the latest finished run, so a run in progress (or one that failed
+    half way) never shows a partial picture.
+
+    No HistoricalRecords: the job writes its progress after every school; who asked and
+    how it ended are on the row itself."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Working out the figures"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    on = models.DateField("day judged")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    schools_total = models.PositiveIntegerField(default=0)
+    schools_done = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="Empty for the nightly run.",
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "engagement figures refresh"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(schools_done__lte=models.F("schools_total")), name="engagement_refresh_progress_in_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "status", "-finished_at"], name="engagement_refresh_latest")]
+
+    def __str__(self):
+        return f"Engagement figures for {self.on}: {self.get_status_display()}"
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        return round(100 * self.schools_done / self.schools_total) if self.schools_total else 0
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)

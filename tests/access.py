@@ -181,13 +181,14 @@ THIRD_PARTY_PREFIXES = {
 # The participants issue's routes, kept in their own modules so each part's entries
 # live beside each other. Imported last: they use the helpers above.
 from tests import (  # noqa: E402
-    access_changes, access_coaching, access_dashboard, access_events, access_import, access_onboarding,
-    access_participants, access_reporting,
+    access_changes, access_coaching, access_dashboard, access_events, access_import, access_induction,
+    access_onboarding,
+    access_notifications, access_participants, access_partner, access_reporting,
 )
 
 for _module in (
     access_participants, access_import, access_onboarding, access_changes, access_coaching, access_events,
-    access_reporting, access_dashboard,
+    access_reporting, access_dashboard, access_partner, access_notifications, access_induction,
 ):
     overlap = ROUTES.keys() & _module.ROUTES.keys()
     assert not overlap, f"routes classified twice: {overlap}"

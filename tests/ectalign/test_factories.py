@@ -7,7 +7,7 @@ from ectalign.factory_registry import factories_by_model
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ["ectalign", "schools", "participants", "programme", "coaching", "events", "reporting"]
+OUR_APPS = ["ectalign", "schools", "participants", "programme", "coaching", "events", "reporting", "notifications", "induction"]
 
 
 def our_models():
@@ -31,6 +31,14 @@ def test_model_has_a_factory_that_builds_a_valid_row(model):
 WITHOUT_HISTORY = {
     # Special-category data: withdrawing the answers must erase them, not archive them.
     "participants.MonitoringAnswers",
+    # Figures a nightly job derives from records that keep their own history and
+    # replaces wholesale; nobody edits them, and history would copy every row each night.
+    "reporting.EngagementSnapshot",
+    # A job's progress, written after every school; who asked and how it ended are on the row.
+    "reporting.EngagementRefresh",
+    # Written by the scan and the send task (the row is its own record: due, sent,
+    # attempts, last error); a person only marks it read.
+    "notifications.Notification",
 }
 
 

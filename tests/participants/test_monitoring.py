@@ -28,8 +28,12 @@ DISTINCT = {
 }
 ANSWERS = {field: value for field, (value, _) in DISTINCT.items()}
 LABELS = [label for _, label in DISTINCT.values() if label]
-# Pages that list every answer as a choice: checked separately below.
-FORM_PAGES = {"participants:onboarding", "participants:my_monitoring", "participants:monitoring_summary"}
+# Pages that list every answer as a choice: checked separately below. The summary's CSV
+# (the delivery partner's reports) lists every choice with the summary's suppressed counts.
+FORM_PAGES = {
+    "participants:onboarding", "participants:my_monitoring", "participants:monitoring_summary",
+    "partner_reports:monitoring_csv",
+}
 OTHERS = [Role.INDUCTION_TUTOR, Role.HEADTEACHER, Role.MENTOR, Role.DP_ADMIN, Role.DP_STAFF]
 
 
@@ -212,6 +216,15 @@ def test_three_women_show_as_fewer_than_five(world, client_for):
     html = client_for(world.user(Role.DP_STAFF)).get(reverse("participants:monitoring_summary")).content.decode()
     assert shown_on_page(html, "Woman") == "&lt;5"
     assert "People who answered: &lt;5" in html
+
+
+def test_the_reports_csv_shows_the_summarys_suppressed_counts(world, client_for):
+    """The delivery partner's CSV of the summary: three women are "<5", like every count."""
+    people(world, 3, gender_identity="woman")
+    csv_text = client_for(world.user(Role.DP_STAFF)).get(reverse("partner_reports:monitoring_csv")).content.decode()
+    gender = [line for line in csv_text.splitlines() if line.startswith("Which of these best describes your gender?")]
+    assert gender and all(line.endswith(",<5") for line in gender)
+    assert ",3" not in csv_text
 
 
 def test_six_women_show_as_six(world, client_for):

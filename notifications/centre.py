@@ -1,0 +1,25 @@
+"""The notification centre lists every message sent by e-mail: reminders are rows from
+the start (``notifications.scan``); the e-mails services send as something happens
+(``ectalign.mail.send_email`` with a tenant) are recorded here as sent."""
+
+import uuid
+
+from django.utils import timezone
+
+from notifications.models import Kind, Notification
+
+
+def record_sent(*, tenant_id, email, template, title, body):
+    """List an e-mail sent to ``email`` in its person's centre; nothing when no person
+    has that address (a message to an outside address)."""
+    from ectalign.models import User
+
+    user = User.objects.filter(email__iexact=email).only("pk").first()
+    if user is None:
+        return None
+    now = timezone.now()
+    return Notification.objects.create(
+        tenant_id=tenant_id, rule=f"email:{template}", kind=Kind.UPDATES, recipient=user,
+        subject_key=f"email:{template}", occurrence=uuid.uuid4().hex, due_at=now,
+        status=Notification.Status.SENT, sent_at=now, title=title, body=body,
+    )
