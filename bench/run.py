@@ -68,11 +68,12 @@ def wanted_cases():
 def selected_pages():
     from bench.imports import CASE as IMPORT_CASE
     from bench.pages import PAGES
+    from bench.reminders import CASE as SCAN_CASE
 
     wanted = wanted_cases()
     if not wanted:
         return list(PAGES)
-    unknown = set(wanted) - {case.name for case in PAGES} - {IMPORT_CASE}
+    unknown = set(wanted) - {case.name for case in PAGES} - {IMPORT_CASE, SCAN_CASE}
     if unknown:
         raise HarnessError(f"BENCH_PAGES names unknown cases: {', '.join(sorted(unknown))}")
     return [case for case in PAGES if case.name in wanted]
@@ -309,6 +310,7 @@ def main(rebuild=False):
     else:  # BENCH_PAGES names only the import
         results = {"pages": [], "summary": {"pages": 0, "over_budget": [], "query_growth": []}}
     imported = measure_import(meta, results)  # after the pages: its writes (rolled back) reset page caches
+    scanned = measure_scan(meta, results)
     previous = _read_results()
     if "http" in previous:
         results["http"] = previous["http"]  # keep the last `--http` numbers beside these
@@ -325,6 +327,10 @@ def main(rebuild=False):
         from bench import imports
 
         print(imports.line(imported))
+    if scanned is not None:
+        from bench import reminders
+
+        print(reminders.line(scanned))
     for page in results["pages"]:
         if "query_growth" in page["status"]:
             print(f"{page['name']}: {page['queries']['small']} queries at SMALL, {page['queries']['large']} at LARGE "
@@ -346,6 +352,25 @@ def measure_import(meta, results):
     results["summary"][f"{imports.CASE}_seconds"] = entry["seconds"]["wall"]
     if entry["status"] == "over_budget":
         results["summary"]["over_budget"].append(entry["name"])
+    return entry
+
+
+def measure_scan(meta, results):
+    """The reminder scan at both sizes (bench/reminders.py), unless BENCH_PAGES leaves it
+    out: its LARGE wall-clock seconds go in the summary; its name in ``over_budget`` when
+    slow, in ``query_growth`` when LARGE makes more queries than SMALL."""
+    from bench import reminders
+
+    wanted = wanted_cases()
+    if wanted and reminders.CASE not in wanted:
+        return None
+    entry = reminders.measure(meta["contexts"], log)
+    results["reminder_scan"] = entry
+    results["summary"][f"{reminders.CASE}_seconds"] = entry["sizes"]["large"]["seconds"]["wall"]
+    if "over_budget" in entry["status"]:
+        results["summary"]["over_budget"].append(entry["name"])
+    if "query_growth" in entry["status"]:
+        results["summary"]["query_growth"].append(entry["name"])
     return entry
 
 
