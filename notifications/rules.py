@@ -185,10 +185,11 @@ class TenantData:
 
 def _active_ects(data):
     from participants.models import TrainingStatus
-    from reporting.engagement import _paused
+    from reporting.engagement import paused_reason
 
     for ect in data.facts.ects:
-        if ect.training_status != TrainingStatus.ACTIVE or _paused(ect, data.facts.pauses.get(ect.pk, []), data.today):
+        pauses = data.facts.pauses.get(ect.pk, [])
+        if ect.training_status != TrainingStatus.ACTIVE or paused_reason(ect, pauses, data.today):
             continue
         yield ect
 

@@ -293,7 +293,7 @@ def _mentor_reason(result, mentorships, ect, on):
     return None
 
 
-def _paused(ect, pauses, on):
+def paused_reason(ect, pauses, on):
     if ect.training_status == TrainingStatus.DEFERRED:
         # From the day of the deferral (its open deferral pause): before it, as the
         # term's trend asks, the ECT was active and is judged as such.
@@ -310,7 +310,7 @@ def _paused(ect, pauses, on):
 
 def assess_ect(facts, ect, *, start, on):
     result = Engagement(user=ect.user, kind="ect", record=ect, start=start, on=on)
-    result.paused = _paused(ect, facts.pauses.get(ect.pk, []), on)
+    result.paused = paused_reason(ect, facts.pauses.get(ect.pk, []), on)
     if ect.induction_start > on:
         return result
     path = facts.paths.get(ect.pk)
