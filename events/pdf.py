@@ -1,20 +1,8 @@
 """PDFs of events (WeasyPrint): a participant's year, a school's year, a session's register."""
 
-from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-
-def render_pdf(template, context) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=render_to_string(template, context)).write_pdf()
-
-
-def pdf_response(body, filename):
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+from ectalign.pdf import pdf_response, render_pdf  # noqa: F401  (the events views' names)
 
 
 def slug(text):

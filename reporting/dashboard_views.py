@@ -110,3 +110,23 @@ def ect(request, pk, ect_pk):
 @role_required(*DASHBOARD_ROLES)
 def mentor(request, pk, mentor_pk):
     return _person(request, pk, Mentor, mentor_pk)
+
+
+@role_required(*DASHBOARD_ROLES)
+def school_dashboard_pdf(request, pk):
+    """This week at the school as a PDF (WeasyPrint): the counts, what needs action,
+    everyone's state with the reasons, and the term's trend as the same SVG chart."""
+    from ectalign.pdf import pdf_response, render_pdf
+
+    school = get_school_for_user(request, pk)
+    on = timezone.localdate()
+    start = dashboard.term_start(school, on)
+    facts, results = engagement.school_engagement(school, start=start, on=on)
+    points = engagement.trend(facts, start=start, weeks=dashboard.week_ends(start, on))
+    body = render_pdf("reporting/dashboard/pdf.html", {
+        "school": school, "on": on, "start": start, "rows": dashboard.sort_rows(results),
+        "counts": engagement.level_counts(results), "actions": dashboard.actions(school, results),
+        "trend_svg": charts.trend_svg(points, title=f"{school.name}: states week by week this term"),
+        "level_labels": engagement.LEVEL_LABELS, "generated": timezone.now(),
+    })
+    return pdf_response(body, f"dashboard-{school.urn}-{on:%Y-%m-%d}.pdf")

@@ -3,7 +3,7 @@ page's figures, from the same ``reporting.release_time`` read, so the two never 
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
+from ectalign.pdf import render_pdf
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -30,9 +30,7 @@ def report_context(report) -> dict:
 
 
 def release_time_pdf(report) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=render_to_string("reporting/pdf/release_time.html", report_context(report))).write_pdf()
+    return render_pdf("reporting/pdf/release_time.html", report_context(report))
 
 
 def report_filename(report) -> str:

@@ -40,6 +40,7 @@ def mentor_kwargs(world, place, role):
 
 ROUTES = {
     "dashboard:school": ObjectScoped(kwargs=school_kwargs, expected=dashboard_expected),
+    "dashboard:school_pdf": ObjectScoped(kwargs=school_kwargs, expected=dashboard_expected),
     "dashboard:ect": ObjectScoped(kwargs=ect_kwargs, expected=dashboard_expected),
     "dashboard:mentor": ObjectScoped(kwargs=mentor_kwargs, expected=dashboard_expected),
 }

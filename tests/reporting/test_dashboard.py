@@ -103,3 +103,17 @@ def test_a_change_shows_at_once(world, client_for):
     MeetingFactory(tenant=world.tenant_a, ect=ect, mentor=mentor, met_on=dt.date(2026, 11, 13))
     after = client.get(url).content.decode()
     assert "coaching: no meeting logged for 11 cycles in a row" not in after
+
+
+def test_this_week_as_a_pdf_with_the_trend_chart(world, client_for):
+    import shutil
+    import subprocess
+
+    response = client_for(world.people[Role.HEADTEACHER]).get(reverse("dashboard:school_pdf", args=[world.school_a1.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is required"
+    text = " ".join(subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True,
+                                   check=True).stdout.decode().split())
+    assert "This week at Alder Primary" in text
+    assert re.search(r"self-study: 1 module overdue by \d+ days", text)
+    assert "week by week" in text and "Act now" in text  # the chart's key is drawn in the PDF too
