@@ -74,7 +74,7 @@ def test_mentor_logs_a_cycle_the_ect_sees_the_step_the_tutor_sees_it_done(
     select.select_option(option.get_attribute("value"))
     page.get_by_role("group", name="Did you model the step?").get_by_label("Yes").check()
     page.get_by_role("button", name="Log the coaching meeting").click()
-    expect(page.get_by_text("Coaching meeting logged")).to_be_visible()
+    expect(page.locator(".govuk-notification-banner").get_by_text("Coaching meeting logged")).to_be_visible()
     expect(page.get_by_text(step_title).first).to_be_visible()
 
     _, (observations_after, meetings_after, steps_after) = _ect()
