@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -435,13 +435,6 @@ def schedule_grids(rows):
     return sorted(grids.values(), key=lambda g: (g.title.startswith("Mentors"), g.title))
 
 
-def catch_ups_of(*, tenant_id, user_id):
-    return list(
-        CatchUp.objects.filter(tenant_id=tenant_id, user_id=user_id)
-        .select_related("event", "booking__session").order_by("completed_at", "assigned_at")
-    )
-
-
 def get_own_catch_up(request, pk):
     catch_up = (
         CatchUp.objects.filter(tenant_id=request.membership.tenant_id, user=request.user, pk=pk)
@@ -460,12 +453,6 @@ def get_own_booking(request, pk):
     if booking is None:
         raise Http404
     return booking
-
-
-def prefetch_facilitators(queryset):
-    from ectalign.models import User
-
-    return queryset.prefetch_related(Prefetch("facilitators", queryset=User.objects.order_by("full_name")))
 
 
 def facilitator_sessions(*, tenant_id, user, since=None):

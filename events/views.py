@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from ectalign.access import role_required
@@ -207,6 +206,3 @@ def _year_param(request, *, default):
         return default
     return year if 2020 <= year <= 2100 else default
 
-
-def session_url(session):
-    return reverse("events:session_detail", args=[session.pk])
