@@ -99,7 +99,23 @@ class ECTTermTimetable(TenantOwned):
         return f"{self.ect}, {TERM_SEASONS[self.term]} term {academic_year_label(self.academic_year)}"
 
 
-class ReleaseTimeBatch(TenantOwned):
+class SchoolsProgress:
+    """Progress of a job that works through a delivery partner's schools one by one
+    (a model with ``status`` (its Status has DONE and FAILED), ``schools_done`` and
+    ``schools_total``): what its progress bar shows."""
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        return round(100 * self.schools_done / self.schools_total) if self.schools_total else 0
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ReleaseTimeBatch(SchoolsProgress, TenantOwned):
     """A run of the release-time compliance report for every school of the delivery
     partner, for one term, as one ZIP of PDFs (a Celery job: ``reporting.tasks``).
 
@@ -145,15 +161,6 @@ class ReleaseTimeBatch(TenantOwned):
     def __str__(self):
         return f"Release-time reports, {TERM_SEASONS[self.term]} term {academic_year_label(self.academic_year)}"
 
-    @property
-    def percent(self):
-        if self.status == self.Status.DONE:
-            return 100
-        return round(100 * self.schools_done / self.schools_total) if self.schools_total else 0
-
-    @property
-    def is_finished(self):
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
 # --- Engagement snapshots (the delivery partner's reports) --------------------------------
@@ -254,7 +261,7 @@ class EngagementSnapshot(TenantOwned):
         return f"{self.get_kind_display()} {self.user_id} at school {self.school_id} on {self.on}"
 
 
-class EngagementRefresh(TenantOwned):
+class EngagementRefresh(SchoolsProgress, TenantOwned):
     """One run of the job that records a delivery partner's engagement snapshots (every
     night, or when its staff press "Refresh now"), with its progress. The reports read
     the snapshots of the latest finished run, so a run in progress (or one that failed
@@ -294,12 +301,3 @@ class EngagementRefresh(TenantOwned):
     def __str__(self):
         return f"Engagement figures for {self.on}: {self.get_status_display()}"
 
-    @property
-    def percent(self):
-        if self.status == self.Status.DONE:
-            return 100
-        return round(100 * self.schools_done / self.schools_total) if self.schools_total else 0
-
-    @property
-    def is_finished(self):
-        return self.status in (self.Status.DONE, self.Status.FAILED)
