@@ -23,3 +23,24 @@ def record_sent(*, tenant_id, email, template, title, body):
         subject_key=f"email:{template}", occurrence=uuid.uuid4().hex, due_at=now,
         status=Notification.Status.SENT, sent_at=now, title=title, body=body,
     )
+
+
+# What the centre lists: messages sent (or switched off, or still to go) whose time has come.
+LISTED = (Notification.Status.SENT, Notification.Status.SKIPPED, Notification.Status.PENDING)
+
+
+def listed_for(*, tenant, user):
+    """The person's messages in the centre of one delivery partner (the one rule, for
+    the page and the header's unread count)."""
+    if tenant is None or not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(tenant=tenant, recipient=user, status__in=LISTED, due_at__lte=timezone.now())
+
+
+def mark_read(*, tenant, user, pk=None):
+    """Mark one message (``pk``) or all of them read; returns how many changed. A ``pk``
+    that is not the person's listed message changes nothing."""
+    unread = listed_for(tenant=tenant, user=user).filter(read_at__isnull=True)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    return unread.update(read_at=timezone.now())

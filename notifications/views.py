@@ -10,25 +10,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ectalign.tenancy import tenant_scope
+from notifications import centre as centre_rules
 from notifications import preferences
-from notifications.models import Kind, Notification
+from notifications.models import Kind
 
 PER_PAGE = 50
 
 
 def _mine(request):
-    if request.tenant is None:
-        return Notification.objects.none()
-    return Notification.objects.filter(
-        tenant=request.tenant, recipient=request.user,
-        status__in=[Notification.Status.SENT, Notification.Status.SKIPPED, Notification.Status.PENDING],
-        due_at__lte=timezone.now(),
-    )
+    return centre_rules.listed_for(tenant=request.tenant, user=request.user)
 
 
 @login_required
@@ -40,7 +34,7 @@ def centre(request):
 @login_required
 @require_POST
 def mark_read(request, pk):
-    updated = _mine(request).filter(pk=pk, read_at__isnull=True).update(read_at=timezone.now())
+    updated = centre_rules.mark_read(tenant=request.tenant, user=request.user, pk=pk)
     if not updated and not _mine(request).filter(pk=pk).exists():
         raise Http404
     return redirect("notifications:centre")
@@ -49,7 +43,7 @@ def mark_read(request, pk):
 @login_required
 @require_POST
 def mark_all_read(request):
-    _mine(request).filter(read_at__isnull=True).update(read_at=timezone.now())
+    centre_rules.mark_read(tenant=request.tenant, user=request.user)
     messages.success(request, "All your notifications are marked as read.")
     return redirect("notifications:centre")
 
