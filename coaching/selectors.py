@@ -68,10 +68,10 @@ def _year_weeks(modules):
 def ect_cycles(ects, *, on=None):
     """{ect.pk: (Cycle, ...)} for ECTs with ``cohort__programme``, ``school_periods__school``
     and ``pauses`` prefetched. ECTs with the same facts share one computation, kept in
-    the shared cache until a calendar, programme or the facts change."""
-    from schools.selectors import calendar_reader
-
-    from programme import schedule as release
+    the shared cache until a calendar, programme or the facts change; on a miss, the
+    schools' calendars are read once for the batch and schools with the same calendars
+    share the computation too."""
+    from schools.selectors import CalendarBook
 
     on = on or today()
     ects = list(ects)
@@ -79,32 +79,34 @@ def ect_cycles(ects, *, on=None):
         return {}
     tenant_id = ects[0].tenant_id
     calendars = caching.calendar_generation(tenant_id)
-    first_year = min(release.academic_year_of(e.induction_start) for e in ects)
-    readers, found, result, weeks_of = {}, {}, {}, {}
+    schools = {ect.pk: current_school(ect, on) for ect in ects}
+    book = CalendarBook(tenant_id=tenant_id, school_ids={s.pk for s in schools.values() if s})
+    found, result, weeks_of = {}, {}, {}
     for ect in ects:
         programme = ect.cohort.programme
         if programme.pk not in weeks_of:
             weeks_of[programme.pk] = _year_weeks(programme_modules(programme))
         weeks = weeks_of[programme.pk]
-        school = current_school(ect, on)
-        key = school.pk if school else None
+        school = schools[ect.pk]
         pauses = ect_pauses(ect)
         open_pause = any(p.ends_on is None for p in pauses)
-        facts = (
-            "coaching-cycles", programme.pk, caching.programme_generation(programme.pk), calendars, key,
+        shared = (
+            "coaching-cycles", programme.pk, caching.programme_generation(programme.pk), calendars,
             ect.induction_start, ect.fte, tuple(pauses), on if open_pause else None,
         )
+        facts = (*shared, school.pk if school else None)
         if facts not in found:
 
-            def compute(school=school, key=key, ect=ect, pauses=pauses, weeks=weeks):
+            def compute(school=school, ect=ect, pauses=pauses, weeks=weeks, shared=shared):
                 if not weeks.get(1):
                     return ()
-                if key not in readers:
-                    readers[key] = calendar_reader(school=school, first_year=first_year)
-                return coaching_cycles(
-                    weeks_in_year1=weeks[1], weeks_in_year2=weeks.get(2), start_date=ect.induction_start,
-                    calendar_for_year=readers[key], fte=ect.fte, pauses=pauses, open_pauses_end_on=on,
-                )
+                reader = book.reader(school.pk if school else None)
+                if shared not in reader.memo:
+                    reader.memo[shared] = coaching_cycles(
+                        weeks_in_year1=weeks[1], weeks_in_year2=weeks.get(2), start_date=ect.induction_start,
+                        calendar_for_year=reader, fte=ect.fte, pauses=pauses, open_pauses_end_on=on,
+                    )
+                return reader.memo[shared]
 
             found[facts] = caching.cached_schedule(facts, compute)
         result[ect.pk] = found[facts]

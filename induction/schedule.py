@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from programme.schedule import academic_year_of, long_date, parse_fte
@@ -265,11 +265,43 @@ def compute_schedule(*, start, base_fte, calendar_for_year, changes=(), absences
     """The statutory schedule from the facts (pure: no database).
 
     ``changes``: [(starts_on, fte)]; ``absences``: [AbsenceFact]; ``reviews``: records
-    with ``term`` (and ``held_on``); ``assessments``: records with ``which``.
+    with ``term`` (and ``held_on``); ``assessments``: records with ``which``. When
+    ``calendar_for_year`` keeps a ``memo`` (``schools.selectors.CalendarReader``), ECTs
+    with the same facts at schools with the same calendars share the dates' computation.
     """
     base_fte = parse_fte(base_fte)
-    changes = sorted((d, parse_fte(f)) for d, f in changes)
-    absences = sorted(absences, key=lambda a: a.starts_on)
+    changes = tuple(sorted((d, parse_fte(f)) for d, f in changes))
+    absences = tuple(sorted(absences, key=lambda a: a.starts_on))
+    memo = getattr(calendar_for_year, "memo", None)
+    key = ("induction-plan", start, base_fte, changes, absences, today)
+    plan = memo.get(key) if memo is not None else None
+    if plan is None:
+        plan = _plan(start=start, base_fte=base_fte, calendar_for_year=calendar_for_year, changes=changes,
+                     absences=absences, today=today)
+        if memo is not None:
+            memo[key] = plan
+    items = [replace(i) for i in plan["items"]]  # each ECT gets its own (status, record)
+    by_term = {r.term: r for r in reviews}
+    by_which = {a.which: a for a in assessments}
+    for it in items:
+        it.record = by_term.get(it.number) if it.kind == REVIEW else by_which.get(it.number)
+        if it.record is not None:
+            it.status = DONE
+        elif today > it.due_on:
+            it.status = OVERDUE
+        elif (it.due_on - today).days <= DUE_SOON_DAYS:
+            it.status = DUE
+        else:
+            it.status = UPCOMING
+    return InductionSchedule(
+        start=start, base_end=plan["base_end"], expected_end=plan["expected_end"], extension=plan["extension"],
+        absence_days=plan["absence_days"], items=items, terms_served=plan["terms_served"],
+        fte_now=fte_on(today, base_fte=base_fte, changes=changes), today=today,
+    )
+
+
+def _plan(*, start, base_fte, calendar_for_year, changes, absences, today):
+    """The dates: the end, each review's and assessment's due date, the terms served."""
     absence_days, extension = _extension(absences, start)
     count_from = counting_start(start, calendar_for_year)
 
@@ -311,27 +343,13 @@ def compute_schedule(*, start, base_fte, calendar_for_year, changes=(), absences
             continue
         reviews_due.append(item(REVIEW, n, point))
 
-    items = sorted(reviews_due + assessments_due, key=lambda i: (i.due_on, i.kind != REVIEW))
-    by_term = {r.term: r for r in reviews}
-    by_which = {a.which: a for a in assessments}
-    for it in items:
-        it.record = by_term.get(it.number) if it.kind == REVIEW else by_which.get(it.number)
-        if it.record is not None:
-            it.status = DONE
-        elif today > it.due_on:
-            it.status = OVERDUE
-        elif (it.due_on - today).days <= DUE_SOON_DAYS:
-            it.status = DUE
-        else:
-            it.status = UPCOMING
-
     served = Fraction(0)
     for d in days:
         if d.date > today:
             break
         served = d.served
-    return InductionSchedule(
-        start=start, base_end=base_end_day.date, expected_end=end_day.date, extension=extension,
-        absence_days=absence_days, items=items, terms_served=min(served, Fraction(FTE_TERMS_TOTAL)),
-        fte_now=fte_on(today, base_fte=base_fte, changes=changes), today=today,
-    )
+    return {
+        "base_end": base_end_day.date, "expected_end": end_day.date, "extension": extension,
+        "absence_days": absence_days, "terms_served": min(served, Fraction(FTE_TERMS_TOTAL)),
+        "items": sorted(reviews_due + assessments_due, key=lambda i: (i.due_on, i.kind != REVIEW)),
+    }

@@ -7,15 +7,15 @@ There is no Appropriate Body liaison role yet; when a tenant enables one, it is 
 here and nowhere else.
 """
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from induction.models import FormalAssessment, ProgressReview, StatutoryAbsence, WorkingPattern
 from induction.schedule import AbsenceFact, compute_schedule
-from participants.models import ECT
-from programme.schedule import academic_year_of
+from participants.models import ECT, ECTAtSchool
 from schools.models import SCHOOL_LEADER_ROLES, Role
-from schools.selectors import calendar_reader
+from schools.selectors import CalendarBook, calendar_reader
 
 RECORD_MODELS = {"review": ProgressReview, "assessment": FormalAssessment}
 
@@ -37,12 +37,18 @@ def statutory_ects(request, on=None):
     return ECT.objects.none()
 
 
+def _at_school_on(on):
+    """A period at a school covering ``on``."""
+    return Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+
+
 def school_ects(*, school_id, tenant, on=None):
+    """The ECTs at the school on ``on`` (one who moved here is listed; their earlier,
+    ended period at another school does not hide them)."""
     on = on or today()
-    return (
-        ECT.objects.filter(tenant=tenant, school_periods__school_id=school_id, school_periods__started_on__lte=on)
-        .exclude(school_periods__ended_on__lt=on)
-        .distinct()
+    return ECT.objects.filter(
+        tenant=tenant, pk__in=ECTAtSchool.objects.filter(_at_school_on(on), tenant=tenant, school_id=school_id)
+        .values("ect_id"),
     )
 
 
@@ -106,7 +112,7 @@ def schedule_for(ect, *, school=None, on=None, records=None, calendar_for_year=N
 
             calendar_for_year = standard_calendar
         else:
-            calendar_for_year = calendar_reader(school=school, first_year=academic_year_of(ect.induction_start))
+            calendar_for_year = calendar_reader(school=school)
     patterns, absence_rows = facts if facts is not None else (working_patterns(ect), absences(ect))
     reviews, assessments = records if records is not None else (
         list(ProgressReview.objects.filter(tenant_id=ect.tenant_id, ect=ect)),
@@ -146,26 +152,52 @@ def records_of(ect, *, shared_only=False):
 
 
 def school_rows(*, school, on=None):
-    """Each ECT of the school with their schedule (for the list and the exports)."""
+    """Each ECT of the school with their schedule (for the list and the exports), in a
+    constant number of queries."""
     on = on or today()
-    ects = list(school_ects(school_id=school.pk, tenant=school.tenant, on=on).select_related("user", "appropriate_body")
-                .order_by("user__full_name"))
-    reviews, assessments, patterns, absence_rows = {}, {}, {}, {}
-    for r in ProgressReview.objects.filter(tenant_id=school.tenant_id, ect__in=ects):
-        reviews.setdefault(r.ect_id, []).append(r)
-    for a in FormalAssessment.objects.filter(tenant_id=school.tenant_id, ect__in=ects):
-        assessments.setdefault(a.ect_id, []).append(a)
-    for w in WorkingPattern.objects.filter(tenant_id=school.tenant_id, ect__in=ects).order_by("starts_on"):
-        patterns.setdefault(w.ect_id, []).append(w)
-    for a in StatutoryAbsence.objects.filter(tenant_id=school.tenant_id, ect__in=ects).order_by("starts_on"):
-        absence_rows.setdefault(a.ect_id, []).append(a)
-    first_year = min((academic_year_of(e.induction_start) for e in ects), default=academic_year_of(on))
-    calendar_for_year = calendar_reader(school=school, first_year=first_year)
+    ects = list(school_ects(school_id=school.pk, tenant=school.tenant_id, on=on)
+                .select_related("user", "appropriate_body").order_by("user__full_name"))
+    return [(ect, schedule) for ect, _, schedule in _schedules(
+        [(ect, school.pk) for ect in ects], tenant_id=school.tenant_id, on=on, ect_ids=[e.pk for e in ects],
+    )]
+
+
+def tenant_rows(*, tenant_id, on=None):
+    """[(ect, school id, schedule)] for every ECT at one of the delivery partner's schools
+    on ``on``, in a constant number of queries whatever the number of schools (for jobs
+    such as the reminders)."""
+    on = on or today()
+    periods = (
+        ECTAtSchool.objects.filter(_at_school_on(on), tenant_id=tenant_id)
+        .select_related("ect__user").order_by("ect__user__full_name", "ect_id", "-started_on")
+    )
+    seen, ects = set(), []
+    for period in periods:
+        if period.ect_id not in seen:  # two periods overlapping a day: the later start
+            seen.add(period.ect_id)
+            ects.append((period.ect, period.school_id))
+    return _schedules(ects, tenant_id=tenant_id, on=on, ect_ids=None)
+
+
+def _schedules(ects, *, tenant_id, on, ect_ids):
+    """[(ect, school id, schedule)] for [(ect, school id)]: the records and facts read in
+    four queries (of ``ect_ids``, or of the whole tenant), the calendars in two."""
+    by_ect = {"reviews": {}, "assessments": {}, "patterns": {}, "absences": {}}
+    for name, model, order in (("reviews", ProgressReview, "pk"), ("assessments", FormalAssessment, "pk"),
+                               ("patterns", WorkingPattern, "starts_on"), ("absences", StatutoryAbsence, "starts_on")):
+        rows = model.objects.filter(tenant_id=tenant_id)
+        if ect_ids is not None:
+            rows = rows.filter(ect_id__in=ect_ids)
+        for row in rows.order_by(order):
+            by_ect[name].setdefault(row.ect_id, []).append(row)
+    book = CalendarBook(tenant_id=tenant_id, school_ids={school_id for _, school_id in ects})
     return [
-        (ect, schedule_for(ect, on=on, calendar_for_year=calendar_for_year,
-                           records=(reviews.get(ect.pk, []), assessments.get(ect.pk, [])),
-                           facts=(patterns.get(ect.pk, []), absence_rows.get(ect.pk, []))))
-        for ect in ects
+        (ect, school_id, schedule_for(
+            ect, on=on, calendar_for_year=book.reader(school_id),
+            records=(by_ect["reviews"].get(ect.pk, []), by_ect["assessments"].get(ect.pk, [])),
+            facts=(by_ect["patterns"].get(ect.pk, []), by_ect["absences"].get(ect.pk, [])),
+        ))
+        for ect, school_id in ects
     ]
 
 
@@ -173,11 +205,11 @@ def statutory_items_needing_attention(*, school, on=None):
     """[(ect, item)] for the school's progress reviews and formal assessments that are due
     (within ``schedule.DUE_SOON_DAYS``) or overdue: what a reminder to the induction tutor
     names. Reads the same schedule as the pages, in a constant number of queries."""
+    return [(ect, item) for ect, schedule in school_rows(school=school, on=on) for item in needing_attention(schedule)]
+
+
+def needing_attention(schedule):
+    """The schedule's items that are due soon or overdue."""
     from induction.schedule import DUE, OVERDUE
 
-    return [
-        (ect, item)
-        for ect, schedule in school_rows(school=school, on=on)
-        for item in schedule.items
-        if item.status in (DUE, OVERDUE)
-    ]
+    return [item for item in schedule.items if item.status in (DUE, OVERDUE)]

@@ -49,7 +49,14 @@ DEFAULT_WINDOW = dt.timedelta(days=3)
 
 
 def london():
-    return ZoneInfo(settings.TIME_ZONE)
+    return ZoneInfo(settings.TIME_ZONE)  # ZoneInfo keeps one instance per key
+
+
+def in_window(due_at, now, window):
+    """Whether a reminder due at ``due_at`` is due by ``now`` and not older than its
+    rule's ``window`` (None: no limit). The scan keeps only these; a rule with many
+    candidates asks first, to skip building the rest."""
+    return due_at <= now and (window is None or due_at >= now - window)
 
 
 def local_at(day: dt.date, at: dt.time = REMIND_AT) -> dt.datetime:
@@ -127,8 +134,15 @@ class TenantData:
             .select_related("user", "school")
         )
 
+    @cached_property
+    def _members_by_school(self):
+        found = defaultdict(list)
+        for m in self.memberships:
+            found[m.school_id].append(m)
+        return found
+
     def school_leaders(self, school_id, roles):
-        return [m.user_id for m in self.memberships if m.school_id == school_id and m.role in roles]
+        return [m.user_id for m in self._members_by_school.get(school_id, ()) if m.role in roles]
 
     def tutors_of(self, school_id):
         from schools.models import Role
@@ -140,6 +154,19 @@ class TenantData:
         from schools.models import DELIVERY_PARTNER_ROLES
 
         return sorted({m.user_id for m in self.memberships if m.role in DELIVERY_PARTNER_ROLES})
+
+    @cached_property
+    def schools(self):
+        from schools.models import School
+
+        return list(School.objects.filter(tenant_id=self.tenant_id).order_by("pk"))
+
+    @cached_property
+    def calendars(self):
+        """Every school's calendars (``schools.selectors.CalendarBook``), read once."""
+        from schools.selectors import CalendarBook
+
+        return CalendarBook(tenant_id=self.tenant_id)
 
     @cached_property
     def mentor_user(self):
@@ -194,32 +221,36 @@ def _active_ects(data):
         yield ect
 
 
-def self_study_due(data, now):
+def _self_study(data, now, *, overdue):
+    """Each module of an active ECT not yet complete: before its expected-by date
+    (``overdue`` False), or after it."""
+    link = reverse("self_study:mine")
+    due_at = {}  # expected-by date -> when the reminder is due (shared by every ECT)
     for ect in _active_ects(data):
         path = data.facts.paths.get(ect.pk)
         for progress in path.trackable if path else ():
             expected_by = progress.expected_by
-            if expected_by is None or progress.complete or expected_by < data.today:
+            if expected_by is None or progress.complete or (expected_by < data.today) != overdue:
+                continue
+            if expected_by not in due_at:
+                due_at[expected_by] = (
+                    local_at(expected_by + dt.timedelta(days=1)) if overdue
+                    else days_before(expected_by, SELF_STUDY_DUE_DAYS_BEFORE)
+                )
+            if not in_window(due_at[expected_by], now, DEFAULT_WINDOW):
                 continue
             yield Item(
-                ect.user_id, _key(progress.module), expected_by.isoformat(),
-                days_before(expected_by, SELF_STUDY_DUE_DAYS_BEFORE),
-                {"module": progress.module.title, "expected_by": expected_by, "link": reverse("self_study:mine")},
+                ect.user_id, _key(progress.module), expected_by.isoformat(), due_at[expected_by],
+                {"module": progress.module.title, "expected_by": expected_by, "link": link},
             )
+
+
+def self_study_due(data, now):
+    return _self_study(data, now, overdue=False)
 
 
 def self_study_overdue(data, now):
-    for ect in _active_ects(data):
-        path = data.facts.paths.get(ect.pk)
-        for progress in path.trackable if path else ():
-            expected_by = progress.expected_by
-            if expected_by is None or progress.complete or expected_by >= data.today:
-                continue
-            yield Item(
-                ect.user_id, _key(progress.module), expected_by.isoformat(),
-                local_at(expected_by + dt.timedelta(days=1)),
-                {"module": progress.module.title, "expected_by": expected_by, "link": reverse("self_study:mine")},
-            )
+    return _self_study(data, now, overdue=True)
 
 
 # --- Coaching --------------------------------------------------------------------------
@@ -243,36 +274,41 @@ def _missed_runs(state):
             run = 0
 
 
+def _cycle_over(cycle):
+    """When a reminder about a cycle with no meeting is due: the morning after it ends."""
+    return local_at(cycle.ends_on + dt.timedelta(days=1))
+
+
 def coaching_not_logged(data, now):
+    link = reverse("coaching:my_week")
     for ect in _active_ects(data):
         state = data.facts.coaching.get(ect.pk)
         if state is None:
             continue
         for item, _ in _missed_runs(state):
             mentor_user = data.mentor_user.get(item.mentorship.mentor_id) if item.mentorship else None
-            if mentor_user is None:
-                continue
             cycle = item.cycle
+            if mentor_user is None or not in_window(_cycle_over(cycle), now, DEFAULT_WINDOW):
+                continue
             yield Item(
-                mentor_user, _key(ect), cycle.starts_on.isoformat(), local_at(cycle.ends_on + dt.timedelta(days=1)),
-                {"ect": _name(ect.user), "starts_on": cycle.starts_on, "ends_on": cycle.ends_on,
-                 "link": reverse("coaching:my_week")},
+                mentor_user, _key(ect), cycle.starts_on.isoformat(), _cycle_over(cycle),
+                {"ect": _name(ect.user), "starts_on": cycle.starts_on, "ends_on": cycle.ends_on, "link": link},
             )
 
 
 def coaching_missed_twice(data, now):
     for ect in _active_ects(data):
         state = data.facts.coaching.get(ect.pk)
-        school = data.school_of_ect(ect)
-        if state is None or school is None:
+        if state is None:
             continue
         for item, run in _missed_runs(state):
-            if run < COACHING_TUTOR_AFTER_MISSED:
-                continue
             cycle = item.cycle
-            for tutor in data.tutors_of(school.pk):
+            if run < COACHING_TUTOR_AFTER_MISSED or not in_window(_cycle_over(cycle), now, DEFAULT_WINDOW):
+                continue
+            school = data.school_of_ect(ect)
+            for tutor in data.tutors_of(school.pk) if school else ():
                 yield Item(
-                    tutor, _key(ect), cycle.starts_on.isoformat(), local_at(cycle.ends_on + dt.timedelta(days=1)),
+                    tutor, _key(ect), cycle.starts_on.isoformat(), _cycle_over(cycle),
                     {"ect": _name(ect.user), "missed": run, "starts_on": cycle.starts_on, "school": school.name,
                      "link": reverse("participants:ect", args=[ect.pk])},
                 )
@@ -304,7 +340,7 @@ def _event_rule(days):
 
 
 def onboarding_incomplete(data, now):
-    from participants.onboarding import ONBOARDING_ROLES, deadlines_for_school, onboarded_user_ids
+    from participants.onboarding import ONBOARDING_ROLES, deadlines_by_school, onboarded_user_ids
 
     people = [m for m in data.memberships if m.role in ONBOARDING_ROLES and m.school_id]
     done = onboarded_user_ids(tenant=data.tenant, user_ids={m.user_id for m in people})
@@ -312,16 +348,16 @@ def onboarding_incomplete(data, now):
     for m in people:
         if m.user_id not in done:
             by_school[m.school_id].append(m)
-    for members in by_school.values():
-        school = members[0].school
-        deadlines = deadlines_for_school(school=school, people=members)
+    deadlines = deadlines_by_school(tenant_id=data.tenant_id, people_by_school=by_school)
+    link = reverse("participants:onboarding")
+    for school_id, members in by_school.items():
         for m in members:
-            deadline = deadlines.get(m.user_id)
+            deadline = deadlines.get(school_id, {}).get(m.user_id)
             if deadline is None or deadline < data.today:
                 continue
             yield Item(
                 m.user_id, _key(m), deadline.isoformat(), days_before(deadline, ONBOARDING_DAYS_BEFORE),
-                {"deadline": deadline, "school": school.name, "link": reverse("participants:onboarding")},
+                {"deadline": deadline, "school": m.school.name, "link": link},
             )
 
 
@@ -420,14 +456,13 @@ def digest(data, now):
 
 
 def _completed_since(path, since):
-    from django.utils import timezone
+    """The modules completed on or after ``since`` (local time)."""
+    from reporting.engagement import start_of
 
     if path is None:
         return []
-    return [
-        p for p in path.trackable
-        if p.complete and max(timezone.localtime(a.done_at).date() for a in p.activities) >= since
-    ]
+    moment = start_of(since)
+    return [p for p in path.trackable if p.complete and max(a.done_at for a in p.activities) >= moment]
 
 
 def tutor_summary(data, now):
@@ -464,14 +499,14 @@ def end_of_term_report(data, now):
     """The release-time compliance report of each school's term, the day after the
     term ends, to its induction tutor and headteacher (the school's own calendar)."""
     from reporting.release_time import school_terms
-    from schools.models import Role, School
+    from schools.models import Role
 
     leaders = {Role.INDUCTION_TUTOR, Role.HEADTEACHER}
-    for school in School.objects.filter(tenant_id=data.tenant_id).order_by("pk"):
+    for school in data.schools:
         recipients = data.school_leaders(school.pk, leaders)
         if not recipients:
             continue
-        for term in school_terms(school=school, today=data.today):
+        for term in school_terms(school=school, today=data.today, book=data.calendars):
             due_day = term.calendar_term.ends_on + dt.timedelta(days=1)
             if not due_day <= data.today <= due_day + DEFAULT_WINDOW:
                 continue
@@ -492,14 +527,13 @@ def statutory_due(data, now):
     after the date if still not recorded. A due date moved by an absence is a new
     occurrence, so the moved date is reminded too."""
     from induction.schedule import DUE_SOON_DAYS, OVERDUE
-    from induction.selectors import statutory_items_needing_attention
-    from schools.models import School
+    from induction.selectors import needing_attention, tenant_rows
 
-    for school in School.objects.filter(tenant_id=data.tenant_id).order_by("pk"):
-        tutors = data.tutors_of(school.pk)
+    for ect, school_id, schedule in tenant_rows(tenant_id=data.tenant_id, on=data.today):
+        tutors = data.tutors_of(school_id)
         if not tutors:
             continue
-        for ect, item in statutory_items_needing_attention(school=school, on=data.today):
+        for item in needing_attention(schedule):
             overdue = item.status == OVERDUE
             due_day = item.due_on + dt.timedelta(days=1) if overdue else item.due_on - dt.timedelta(days=DUE_SOON_DAYS)
             what = "Progress review" if item.kind == "progress_review" else f"Formal assessment {item.number}"

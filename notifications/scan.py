@@ -20,12 +20,14 @@ from django.utils import timezone
 from ectalign.mail import render_email
 from ectalign.tenancy import tenant_scope
 from notifications.models import Notification
-from notifications.rules import RULES, TenantData
+from notifications.rules import RULES, TenantData, in_window
 
 log = logging.getLogger(__name__)
 
 # A row still unsent this long after it was due is given up (status failed) by the sweep.
 GIVE_UP_AFTER = dt.timedelta(days=7)
+# Rows per INSERT statement (SQLite lowers it to its 999-parameter limit).
+INSERT_BATCH = 500
 
 
 @dataclass
@@ -41,11 +43,8 @@ def candidates(tenant, now, rules=RULES):
     found = []
     for rule in rules:
         for item in rule.collect(data, now):
-            if item.due_at > now:
-                continue
-            if rule.window is not None and item.due_at < now - rule.window:
-                continue
-            found.append((rule, item))
+            if in_window(item.due_at, now, rule.window):
+                found.append((rule, item))
     return found
 
 
@@ -74,7 +73,7 @@ def scan_tenant(tenant, *, now=None, queue=True, rules=RULES):
             ))
         if rows:
             last = Notification.objects.filter(tenant_id=tenant.pk).order_by("-pk").values_list("pk", flat=True).first()
-            Notification.objects.bulk_create(rows, ignore_conflicts=True)
+            Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=INSERT_BATCH)
             result.created = Notification.objects.filter(tenant_id=tenant.pk, pk__gt=last or 0).count()
         pending = Notification.objects.filter(
             tenant_id=tenant.pk, status=Notification.Status.PENDING, sent_at__isnull=True, due_at__lte=now

@@ -258,12 +258,13 @@ def release_schedules(ects, *, today=None):
     """{ect.pk: ({module_id: ScheduledModule}, Schedule)} and {programme_id: modules} for
     ECTs (with ``cohort__programme``, ``school_periods__school`` and ``pauses``
     prefetched), in a number of queries that does not grow with the number of ECTs: one
-    programme read per programme, one calendar read per school.
+    programme read per programme, one calendar read for all their schools.
 
     ECTs with the same programme, start date, FTE, pauses and school calendar share one
-    release schedule (it is pure): computed once, not once per ECT, and kept in the
-    shared cache until one of those facts changes."""
-    from schools.selectors import calendar_reader
+    release schedule (it is pure): computed once, not once per ECT (nor once per school
+    when schools keep the delivery partner's dates), and kept in the shared cache until
+    one of those facts changes."""
+    from schools.selectors import CalendarBook
 
     today = today or timezone.localdate()
     ects = list(ects)
@@ -275,28 +276,30 @@ def release_schedules(ects, *, today=None):
         programme_id = ect.cohort.programme_id
         if programme_id not in modules_by_programme:
             modules_by_programme[programme_id] = programme_modules(ect.cohort.programme)
-    first_year = min(release.academic_year_of(e.induction_start) for e in ects)
     calendars = caching.calendar_generation(tenant_id)
-    readers, schedules, found = {}, {}, {}
+    schools = {ect.pk: current_school(ect, today) for ect in ects}
+    book = CalendarBook(tenant_id=tenant_id, school_ids={s.pk for s in schools.values() if s})
+    schedules, found = {}, {}
     for ect in ects:
         modules = modules_by_programme[ect.cohort.programme_id]
-        school = current_school(ect, today)
-        key = school.pk if school else None
+        school = schools[ect.pk]
         pauses = ect_pauses(ect)
         open_pause = any(p.ends_on is None for p in pauses)
-        facts = (
-            ect.cohort.programme_id, caching.programme_generation(ect.cohort.programme_id), calendars, key,
+        shared = (
+            ect.cohort.programme_id, caching.programme_generation(ect.cohort.programme_id), calendars,
             ect.induction_start, ect.fte, tuple(pauses), today if open_pause else None,
         )
+        facts = (*shared, school.pk if school else None)
         if facts not in schedules:
 
-            def compute(school=school, key=key, ect=ect, pauses=pauses, modules=modules):
-                if key not in readers:
-                    readers[key] = calendar_reader(school=school, first_year=first_year)
-                return release_dates(
-                    modules=modules, start_date=ect.induction_start, fte=ect.fte, pauses=pauses,
-                    calendar_for_year=readers[key], today=today,
-                )
+            def compute(school=school, ect=ect, pauses=pauses, modules=modules, shared=shared):
+                reader = book.reader(school.pk if school else None)
+                if shared not in reader.memo:
+                    reader.memo[shared] = release_dates(
+                        modules=modules, start_date=ect.induction_start, fte=ect.fte, pauses=pauses,
+                        calendar_for_year=reader, today=today,
+                    )
+                return reader.memo[shared]
 
             schedules[facts] = caching.cached_schedule(facts, compute)
         found[ect.pk] = schedules[facts]

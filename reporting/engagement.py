@@ -141,13 +141,10 @@ def read_facts(*, tenant_id, ects, mentors, today=None):
         .values_list("mentor_id", "ect_id")
     )
     missing = {ect_id for _, ect_id in mentee_rows if ect_id not in ect_by_pk}
-    if missing:
-        # Mentees outside the group (at another school): read with the same facts.
-        extra = list(with_coaching_facts(ECT.objects.filter(tenant_id=tenant_id, pk__in=missing)))
-        ect_by_pk.update({e.pk: e for e in extra})
-        extra_states = coaching_states(extra, on=today)
-    else:
-        extra_states = {}
+    # Mentees outside the group (at another school, or withdrawn): read with the same
+    # facts, their coaching judged with the group's.
+    extra = list(with_coaching_facts(ECT.objects.filter(tenant_id=tenant_id, pk__in=missing))) if missing else []
+    ect_by_pk.update({e.pk: e for e in extra})
     for mentor_id, ect_id in mentee_rows:
         mentees[mentor_id].append(ect_by_pk[ect_id])
     # Observations and steps of the group and of the mentees outside it (a mentor's
@@ -165,8 +162,7 @@ def read_facts(*, tenant_id, ects, mentors, today=None):
     absences = defaultdict(list)
     for absence in MentorAbsence.objects.filter(tenant_id=tenant_id, mentor_id__in=mentor_ids):
         absences[absence.mentor_id].append(absence)
-    coaching = coaching_states(ects, on=today) if ects else {}
-    coaching.update(extra_states)
+    coaching = coaching_states(ects + extra, on=today) if ects or extra else {}
     users = [e.user_id for e in ects] + [m.user_id for m in mentors]
     return Facts(
         today=today, ects=ects, mentors=mentors,
@@ -183,19 +179,26 @@ def read_facts(*, tenant_id, ects, mentors, today=None):
 # --- Judging, from the facts -----------------------------------------------------------
 
 
-def _done_by(progress, day):
-    """Whether a module's activities were all ticked by the end of ``day``."""
+def start_of(day):
+    """The first moment of ``day``, local time (aware): a time ticked before it was
+    ticked on an earlier day."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def _done_before(progress, moment):
+    """Whether a module's activities were all ticked before ``moment``."""
     if not progress.activities:
         return False
-    return all(a.done_at is not None and timezone.localtime(a.done_at).date() <= day for a in progress.activities)
+    return all(a.done_at is not None and a.done_at < moment for a in progress.activities)
 
 
 def _self_study(result, path, start, on):
+    end_of_on = start_of(on + dt.timedelta(days=1))
     for progress in path.trackable:
         expected_by = progress.expected_by
         if expected_by is None or expected_by >= on:
             continue
-        done = _done_by(progress, on)
+        done = _done_before(progress, end_of_on)
         if start <= expected_by:
             result.self_study_expected += 1
             result.self_study_done += done

@@ -310,12 +310,23 @@ def reportable_years(today=None) -> range:
     return range(current - YEARS_BACK, current + YEARS_AHEAD + 1)
 
 
-def school_terms(*, school, today=None) -> list[SchoolTerm]:
+def school_terms(*, school, today=None, book=None) -> list[SchoolTerm]:
     """The terms of the school's calendar that can be recorded and reported, oldest
-    first (two queries)."""
+    first (two queries, or none from a ``schools.selectors.CalendarBook`` already read
+    for several schools)."""
     from schools.selectors import calendars_for
 
-    calendars = calendars_for(school=school, years=reportable_years(today))
+    years = reportable_years(today)
+    if book is not None:  # schools with the same calendars share their terms
+        reader = book.reader(school.pk)
+        key = ("school-terms", tuple(years))
+        if key not in reader.memo:
+            reader.memo[key] = _terms_of({year: reader(year) for year in years})
+        return reader.memo[key]
+    return _terms_of(calendars_for(school=school, years=years))
+
+
+def _terms_of(calendars):
     terms = []
     for year, calendar in sorted(calendars.items()):
         for term in calendar.terms:

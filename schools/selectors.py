@@ -87,46 +87,104 @@ def term_date_years(today=None):
     return [current, current + 1]
 
 
-def _calendars(*, tenant_id, school_id, years):
-    """{year: Calendar} for the school (or, with no school, the delivery partner's
-    defaults), in two queries whatever the number of years.
+class CalendarBook:
+    """The term dates and INSET days of some of a delivery partner's schools (``school_ids``;
+    None for all of them) and its defaults, read in two queries whatever the number of
+    schools or years; each school's calendars are then assembled in memory.
 
     The rule, year by year: the school's own dates when it has all three terms, else the
     delivery partner's default dates when it has all three terms, else the standard
     pattern (``programme.schedule.standard_calendar``, shown as provisional). INSET days
-    come with the term dates they were saved with.
+    come with the term dates they were saved with. ``school_id`` None stands for the
+    delivery partner's defaults.
     """
-    years = sorted(set(years))
-    owners = Q(school__isnull=True) if school_id is None else Q(school_id=school_id) | Q(school__isnull=True)
-    terms, inset_days = {}, {}
-    for row in TermDates.objects.filter(owners, tenant_id=tenant_id, academic_year__in=years):
-        terms.setdefault((row.academic_year, row.school_id), []).append(row.as_calendar_term())
-    for row in InsetDay.objects.filter(owners, tenant_id=tenant_id, academic_year__in=years):
-        inset_days.setdefault((row.academic_year, row.school_id), set()).add(row.date)
 
-    calendars = {}
-    for year in years:
-        calendars[year] = standard_calendar(year)
-        candidates = [(None, SOURCE_DELIVERY_PARTNER)]
-        if school_id is not None:
-            candidates.insert(0, (school_id, SOURCE_SCHOOL))
-        for owner, source in candidates:
-            rows = terms.get((year, owner), [])
-            if {t.number for t in rows} == set(TERM_SEASONS):
-                calendars[year] = Calendar(
-                    academic_year=year,
-                    terms=tuple(sorted(rows, key=lambda t: t.number)),
-                    inset_days=frozenset(inset_days.get((year, owner), ())),
-                    source=source,
-                )
-                break
-    return calendars
+    def __init__(self, *, tenant_id, school_ids=None, years=None):
+        self.tenant_id = tenant_id
+        self.school_ids = None if school_ids is None else sorted({pk for pk in school_ids if pk is not None})
+        self.years = None if years is None else frozenset(years)
+        self._rows = None  # read on first use: a batch whose results are all cached reads nothing
+        self._readers = {}
+
+    def _read(self):
+        if self._rows is None:
+            owners = Q() if self.school_ids is None else Q(school__isnull=True) | Q(school_id__in=self.school_ids)
+            in_years = Q() if self.years is None else Q(academic_year__in=sorted(self.years))
+            terms, inset_days = {}, {}
+            for row in TermDates.objects.filter(owners, in_years, tenant_id=self.tenant_id):
+                terms.setdefault((row.academic_year, row.school_id), []).append(row.as_calendar_term())
+            for row in InsetDay.objects.filter(owners, in_years, tenant_id=self.tenant_id):
+                inset_days.setdefault((row.academic_year, row.school_id), set()).add(row.date)
+            self._rows = terms, inset_days
+            self._years_of = {}
+            for year, owner in terms:
+                self._years_of.setdefault(owner, set()).add(year)
+        return self._rows
+
+    def _own(self, year, owner):
+        """The owner's complete calendar for the year, or None."""
+        terms, inset_days = self._read()
+        rows = terms.get((year, owner), [])
+        if {t.number for t in rows} != set(TERM_SEASONS):
+            return None
+        return Calendar(
+            academic_year=year,
+            terms=tuple(sorted(rows, key=lambda t: t.number)),
+            inset_days=frozenset(inset_days.get((year, owner), ())),
+            source=SOURCE_DELIVERY_PARTNER if owner is None else SOURCE_SCHOOL,
+        )
+
+    def calendar(self, school_id, year):
+        if self.years is not None and year not in self.years:
+            raise KeyError(f"{year} was not read into this calendar book")
+        if self.school_ids is not None and school_id is not None and school_id not in self.school_ids:
+            raise KeyError(f"school {school_id} was not read into this calendar book")
+        found = self._own(year, school_id) if school_id is not None else None
+        return found or self._own(year, None) or standard_calendar(year)
+
+    def calendars(self, school_id, years):
+        """{year: Calendar} for the school (or, with None, the delivery partner's defaults)."""
+        return {year: self.calendar(school_id, year) for year in sorted(set(years))}
+
+    def signature(self, school_id):
+        """What makes the school's calendars differ from the delivery partner's defaults:
+        its own complete years. Schools with equal signatures have equal calendars in
+        every year, so what is computed from one school's calendars holds for the other."""
+        if school_id is None:
+            return ()
+        self._read()
+        years = sorted(self._years_of.get(school_id, ()))
+        return tuple((year, own) for year in years if (own := self._own(year, school_id)) is not None)
+
+    def reader(self, school_id):
+        """A ``calendar_for_year`` callable for the school; schools with the same
+        signature share one reader (and what is memoised on it)."""
+        signature = self.signature(school_id)
+        if signature not in self._readers:
+            self._readers[signature] = CalendarReader(self, school_id, signature)
+        return self._readers[signature]
+
+
+class CalendarReader:
+    """``calendar_for_year(academic_year) -> Calendar`` for one school (or every school
+    with its signature), from a ``CalendarBook``. ``memo`` holds pure computations made
+    from these calendars, for callers that batch many people at the same school."""
+
+    def __init__(self, book, school_id, signature):
+        self.book, self.school_id, self.signature = book, school_id, signature
+        self._known = {}
+        self.memo = {}
+
+    def __call__(self, academic_year):
+        if academic_year not in self._known:
+            self._known[academic_year] = self.book.calendar(self.school_id, academic_year)
+        return self._known[academic_year]
 
 
 def calendars_for(*, school, years):
     """The school's calendar for each of several academic years: {year: Calendar}, in a
     constant number of queries."""
-    return _calendars(tenant_id=school.tenant_id, school_id=school.pk, years=years)
+    return CalendarBook(tenant_id=school.tenant_id, school_ids=[school.pk], years=years).calendars(school.pk, years)
 
 
 def calendar_for(*, school, academic_year):
@@ -138,21 +196,13 @@ def calendar_for(*, school, academic_year):
 def default_calendars_for(*, tenant, years):
     """The delivery partner's default calendar for each year (or the standard pattern
     where it has set none)."""
-    return _calendars(tenant_id=tenant.pk, school_id=None, years=years)
+    return CalendarBook(tenant_id=tenant.pk, school_ids=[], years=years).calendars(None, years)
 
 
-def calendar_reader(*, school, first_year, years=5):
-    """A ``calendar_for_year`` callable for ``programme.schedule.release_schedule``:
-    ``years`` academic years from ``first_year`` are read at once (a full-time induction
-    with pauses, or a 0.5 FTE one, fits in five); any later year is read when asked."""
-    known = calendars_for(school=school, years=range(first_year, first_year + years))
-
-    def calendar_for_year(academic_year):
-        if academic_year not in known:
-            known[academic_year] = calendar_for(school=school, academic_year=academic_year)
-        return known[academic_year]
-
-    return calendar_for_year
+def calendar_reader(*, school):
+    """A ``calendar_for_year`` callable for one school (``programme.schedule.release_schedule``
+    and the other schedules): its term dates for every year, read at once in two queries."""
+    return CalendarBook(tenant_id=school.tenant_id, school_ids=[school.pk]).reader(school.pk)
 
 
 def schools_with_own_term_dates(*, tenant, years):

@@ -135,10 +135,17 @@ def test_two_days_before_is_eight_in_the_morning_in_london(due_day, expected_utc
 def test_the_self_study_rule_uses_that_time(world):
     from notifications.rules import TenantData
 
-    data = TenantData(world.tenant_a, local_at(dt.date(2026, 9, 3)))
-    items = [i for i in RULES_BY_NAME["self_study_due"].collect(data, data.now) if i.recipient_id == world.people[
-        Role.ECT].pk]
-    assert items and items[0].due_at == days_before(dt.date.fromisoformat(items[0].occurrence), 2)
+    ect = world.ects["own"]
+    expected_by = TenantData(world.tenant_a, local_at(dt.date(2026, 9, 3))).facts.paths[ect.pk].trackable[0].expected_by
+    due = days_before(expected_by, 2)
+
+    def mine(now):
+        data = TenantData(world.tenant_a, now)
+        return [i for i in RULES_BY_NAME["self_study_due"].collect(data, now) if i.recipient_id == ect.user_id]
+
+    items = mine(due)
+    assert [(i.due_at, i.occurrence) for i in items] == [(due, expected_by.isoformat())]
+    assert mine(due - dt.timedelta(minutes=1)) == []  # not yet
 
 
 @pytest.mark.parametrize("starts, seven_days_utc, tomorrow_utc", [
@@ -273,6 +280,41 @@ def test_the_scan_reads_a_fixed_number_of_queries(world):
         )
         mentor = Mentor.objects.create(tenant=world.tenant_a, user=mentor_user, cohort=own.cohort)
         MentorAtSchool.objects.create(tenant=world.tenant_a, mentor=mentor, school=world.school_a1,
+                                      started_on=own.induction_start)
+        Mentorship.objects.create(tenant=world.tenant_a, ect=ect, mentor=mentor, started_on=own.induction_start)
+    count()
+    assert count() == before
+
+
+def test_more_schools_with_their_own_dates_and_people_cost_no_more_queries(world):
+    """The rules read every school's calendar, statutory schedule, onboarding deadline
+    and terms for the whole delivery partner at once, not school by school."""
+    from participants.models import ECT, ECTAtSchool, Mentor, MentorAtSchool, Mentorship
+    from programme.schedule import standard_calendar
+    from schools.factories import MembershipFactory, SchoolFactory
+    from schools.services import set_term_dates
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            candidates(world.tenant_a, MONDAY)
+        return len(queries)
+
+    count()
+    before = count()
+    own = world.ects["own"]
+    for n in range(3):
+        school = SchoolFactory(tenant=world.tenant_a)
+        set_term_dates(actor=world.people[Role.DP_ADMIN], tenant=world.tenant_a, school=school, academic_year=2026,
+                       terms=standard_calendar(2026).terms)
+        for role in (Role.INDUCTION_TUTOR, Role.HEADTEACHER):
+            MembershipFactory(tenant=world.tenant_a, school=school, role=role)
+        ect_user = MembershipFactory(tenant=world.tenant_a, school=school, role=Role.ECT).user
+        mentor_user = MembershipFactory(tenant=world.tenant_a, school=school, role=Role.MENTOR).user
+        ect = ECT.objects.create(tenant=world.tenant_a, user=ect_user, induction_start=own.induction_start,
+                                 cohort=own.cohort)
+        ECTAtSchool.objects.create(tenant=world.tenant_a, ect=ect, school=school, started_on=own.induction_start)
+        mentor = Mentor.objects.create(tenant=world.tenant_a, user=mentor_user, cohort=own.cohort)
+        MentorAtSchool.objects.create(tenant=world.tenant_a, mentor=mentor, school=school,
                                       started_on=own.induction_start)
         Mentorship.objects.create(tenant=world.tenant_a, ect=ect, mentor=mentor, started_on=own.induction_start)
     count()
