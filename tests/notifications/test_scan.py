@@ -257,65 +257,52 @@ def test_a_tenants_job_reads_its_tenant_alone(world, scoped):
     assert other.status == Notification.Status.PENDING and mail.outbox == []
 
 
-def test_the_scan_reads_a_fixed_number_of_queries(world):
-    """More ECTs and mentors at a school: the same number of queries."""
+def _scan_queries(world):
+    with CaptureQueriesContext(connection) as queries:
+        candidates(world.tenant_a, MONDAY)
+    return len(queries)
+
+
+def _add_ect_and_mentor(world, school):
+    """An ECT and their mentor at ``school``, starting with the world's ECT."""
     from participants.models import ECT, ECTAtSchool, Mentor, MentorAtSchool, Mentorship
     from schools.factories import MembershipFactory
 
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            candidates(world.tenant_a, MONDAY)
-        return len(queries)
+    own, tenant = world.ects["own"], world.tenant_a
+    ect_user = MembershipFactory(tenant=tenant, school=school, role=Role.ECT).user
+    mentor_user = MembershipFactory(tenant=tenant, school=school, role=Role.MENTOR).user
+    ect = ECT.objects.create(tenant=tenant, user=ect_user, induction_start=own.induction_start, cohort=own.cohort)
+    ECTAtSchool.objects.create(tenant=tenant, ect=ect, school=school, started_on=own.induction_start)
+    mentor = Mentor.objects.create(tenant=tenant, user=mentor_user, cohort=own.cohort)
+    MentorAtSchool.objects.create(tenant=tenant, mentor=mentor, school=school, started_on=own.induction_start)
+    Mentorship.objects.create(tenant=tenant, ect=ect, mentor=mentor, started_on=own.induction_start)
 
-    count()
-    before = count()
-    own = world.ects["own"]
-    for n in range(4):
-        ect_user = MembershipFactory(tenant=world.tenant_a, school=world.school_a1, role=Role.ECT).user
-        mentor_user = MembershipFactory(tenant=world.tenant_a, school=world.school_a1, role=Role.MENTOR).user
-        ect = ECT.objects.create(tenant=world.tenant_a, user=ect_user, induction_start=own.induction_start,
-                                 cohort=own.cohort)
-        ECTAtSchool.objects.create(
-            tenant=world.tenant_a, ect=ect, school=world.school_a1, started_on=own.induction_start
-        )
-        mentor = Mentor.objects.create(tenant=world.tenant_a, user=mentor_user, cohort=own.cohort)
-        MentorAtSchool.objects.create(tenant=world.tenant_a, mentor=mentor, school=world.school_a1,
-                                      started_on=own.induction_start)
-        Mentorship.objects.create(tenant=world.tenant_a, ect=ect, mentor=mentor, started_on=own.induction_start)
-    count()
-    assert count() == before
+
+def test_the_scan_reads_a_fixed_number_of_queries(world):
+    """More ECTs and mentors at a school: the same number of queries."""
+    _scan_queries(world)
+    before = _scan_queries(world)
+    for _ in range(4):
+        _add_ect_and_mentor(world, world.school_a1)
+    _scan_queries(world)
+    assert _scan_queries(world) == before
 
 
 def test_more_schools_with_their_own_dates_and_people_cost_no_more_queries(world):
     """The rules read every school's calendar, statutory schedule, onboarding deadline
     and terms for the whole delivery partner at once, not school by school."""
-    from participants.models import ECT, ECTAtSchool, Mentor, MentorAtSchool, Mentorship
     from programme.schedule import standard_calendar
     from schools.factories import MembershipFactory, SchoolFactory
     from schools.services import set_term_dates
 
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            candidates(world.tenant_a, MONDAY)
-        return len(queries)
-
-    count()
-    before = count()
-    own = world.ects["own"]
-    for n in range(3):
+    _scan_queries(world)
+    before = _scan_queries(world)
+    for _ in range(3):
         school = SchoolFactory(tenant=world.tenant_a)
         set_term_dates(actor=world.people[Role.DP_ADMIN], tenant=world.tenant_a, school=school, academic_year=2026,
                        terms=standard_calendar(2026).terms)
         for role in (Role.INDUCTION_TUTOR, Role.HEADTEACHER):
             MembershipFactory(tenant=world.tenant_a, school=school, role=role)
-        ect_user = MembershipFactory(tenant=world.tenant_a, school=school, role=Role.ECT).user
-        mentor_user = MembershipFactory(tenant=world.tenant_a, school=school, role=Role.MENTOR).user
-        ect = ECT.objects.create(tenant=world.tenant_a, user=ect_user, induction_start=own.induction_start,
-                                 cohort=own.cohort)
-        ECTAtSchool.objects.create(tenant=world.tenant_a, ect=ect, school=school, started_on=own.induction_start)
-        mentor = Mentor.objects.create(tenant=world.tenant_a, user=mentor_user, cohort=own.cohort)
-        MentorAtSchool.objects.create(tenant=world.tenant_a, mentor=mentor, school=school,
-                                      started_on=own.induction_start)
-        Mentorship.objects.create(tenant=world.tenant_a, ect=ect, mentor=mentor, started_on=own.induction_start)
-    count()
-    assert count() == before
+        _add_ect_and_mentor(world, school)
+    _scan_queries(world)
+    assert _scan_queries(world) == before

@@ -17,6 +17,7 @@ from schools.factories import SchoolFactory
 from schools.models import Role
 from schools.selectors import CalendarBook, calendar_for
 from schools.services import set_term_dates
+from tests.programme.test_term_dates import year_2026
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +28,7 @@ ON = D(2026, 12, 1)
 def late_autumn_2026():
     """A school year whose autumn term starts a week after the standard one (and ends
     two days earlier), so everything dated from it moves."""
-    return [
-        {"term": 1, "starts_on": D(2026, 9, 9), "ends_on": D(2026, 12, 16),
-         "half_term_starts_on": D(2026, 10, 26), "half_term_ends_on": D(2026, 10, 30)},
-        {"term": 2, "starts_on": D(2027, 1, 5), "ends_on": D(2027, 3, 26),
-         "half_term_starts_on": D(2027, 2, 15), "half_term_ends_on": D(2027, 2, 19)},
-        {"term": 3, "starts_on": D(2027, 4, 12), "ends_on": D(2027, 7, 21),
-         "half_term_starts_on": D(2027, 5, 31), "half_term_ends_on": D(2027, 6, 4)},
-    ]
+    return year_2026(autumn_starts_on=D(2026, 9, 9), autumn_ends_on=D(2026, 12, 16))
 
 
 @pytest.fixture
