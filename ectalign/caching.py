@@ -9,6 +9,7 @@ import hashlib
 import uuid
 
 from django.core.cache import cache
+from django.db import transaction
 
 _modules = {}  # programme id -> (generation, [Module, ...])
 SCHEDULE_TIMEOUT = 24 * 60 * 60
@@ -90,6 +91,25 @@ def engagement_changed(tenant_id):
     log, a booking or a mark, a mentorship, a pause, a status...)."""
     if tenant_id is not None:
         cache.set(f"engagement-generation:{tenant_id}", uuid.uuid4().hex, None)
+
+
+def notifications_generation(user_id):
+    return _generation(f"notifications-generation:{user_id}")
+
+
+def notifications_changed(user_ids):
+    """Messages of these people were created, sent, given up or read (the header's
+    unread count). Replaced now and again once the transaction commits, so a count read
+    by another connection in between is not kept. One cache round trip each time,
+    however many people."""
+    user_ids = {pk for pk in user_ids if pk is not None}
+
+    def replace():
+        cache.set_many({f"notifications-generation:{pk}": uuid.uuid4().hex for pk in user_ids}, None)
+
+    if user_ids:
+        replace()
+        transaction.on_commit(replace)
 
 
 FRAGMENT_TIMEOUT = 24 * 60 * 60
@@ -191,3 +211,11 @@ def connect_signals():
     for model in (schools.TermDates, schools.InsetDay, User):
         post_save.connect(on_any_tenant, sender=model, dispatch_uid=f"engagement-cache-any-{model.__name__}")
         post_delete.connect(on_any_tenant, sender=model, dispatch_uid=f"engagement-cache-any-del-{model.__name__}")
+
+    from notifications.models import Notification
+
+    def on_notification(sender, instance, **kwargs):
+        notifications_changed([instance.recipient_id])
+
+    post_save.connect(on_notification, sender=Notification, dispatch_uid="notifications-cache")
+    post_delete.connect(on_notification, sender=Notification, dispatch_uid="notifications-cache-del")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from ectalign import caching
 from ectalign.mail import render_email
 from ectalign.tenancy import tenant_scope
 from notifications.models import Notification
@@ -75,12 +76,16 @@ def scan_tenant(tenant, *, now=None, queue=True, rules=RULES):
             last = Notification.objects.filter(tenant_id=tenant.pk).order_by("-pk").values_list("pk", flat=True).first()
             Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=INSERT_BATCH)
             result.created = Notification.objects.filter(tenant_id=tenant.pk, pk__gt=last or 0).count()
+            changed = {row.recipient_id for row in rows}
+        else:
+            changed = set()
         pending = Notification.objects.filter(
             tenant_id=tenant.pk, status=Notification.Status.PENDING, sent_at__isnull=True, due_at__lte=now
         )
-        pending.filter(due_at__lt=now - GIVE_UP_AFTER).update(
-            status=Notification.Status.FAILED, last_error="Not sent within 7 days of being due: given up."
-        )
+        stale = pending.filter(due_at__lt=now - GIVE_UP_AFTER)
+        changed |= set(stale.values_list("recipient_id", flat=True))
+        stale.update(status=Notification.Status.FAILED, last_error="Not sent within 7 days of being due: given up.")
+        caching.notifications_changed(changed)  # bulk_create and update send no signals
         result.due = list(pending.filter(due_at__gte=now - GIVE_UP_AFTER).order_by("due_at", "pk")
                           .values_list("pk", flat=True))
         if queue and result.due:

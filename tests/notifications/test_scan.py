@@ -58,8 +58,9 @@ def test_nothing_is_sent_before_it_is_due_nor_inside_the_request(world, eager, d
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         result = scan_tenant(world.tenant_a, now=MONDAY)
     # Rows are committed first; the sends are queued only when the transaction commits.
-    assert result.due and len(callbacks) == 1 and mail.outbox == []
-    callbacks[0]()
+    assert result.due and callbacks and mail.outbox == []
+    for callback in callbacks:  # the commit: the sends are queued (and the unread counts refreshed)
+        callback()
     assert len(mail.outbox) == len(result.due)
 
 
