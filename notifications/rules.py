@@ -55,7 +55,7 @@ def london():
 def in_window(due_at, now, window):
     """Whether a reminder due at ``due_at`` is due by ``now`` and not older than its
     rule's ``window`` (None: no limit). The scan keeps only these; a rule with many
-    candidates asks first, to skip building the rest."""
+    candidates asks first, with its own window, to skip building the rest."""
     return due_at <= now and (window is None or due_at >= now - window)
 
 
@@ -225,6 +225,7 @@ def _self_study(data, now, *, overdue):
     """Each module of an active ECT not yet complete: before its expected-by date
     (``overdue`` False), or after it."""
     link = reverse("self_study:mine")
+    window = RULES_BY_NAME["self_study_overdue" if overdue else "self_study_due"].window
     due_at = {}  # expected-by date -> when the reminder is due (shared by every ECT)
     for ect in _active_ects(data):
         path = data.facts.paths.get(ect.pk)
@@ -237,7 +238,7 @@ def _self_study(data, now, *, overdue):
                     local_at(expected_by + dt.timedelta(days=1)) if overdue
                     else days_before(expected_by, SELF_STUDY_DUE_DAYS_BEFORE)
                 )
-            if not in_window(due_at[expected_by], now, DEFAULT_WINDOW):
+            if not in_window(due_at[expected_by], now, window):
                 continue
             yield Item(
                 ect.user_id, _key(progress.module), expected_by.isoformat(), due_at[expected_by],
@@ -281,6 +282,7 @@ def _cycle_over(cycle):
 
 def coaching_not_logged(data, now):
     link = reverse("coaching:my_week")
+    window = RULES_BY_NAME["coaching_not_logged"].window
     for ect in _active_ects(data):
         state = data.facts.coaching.get(ect.pk)
         if state is None:
@@ -288,7 +290,7 @@ def coaching_not_logged(data, now):
         for item, _ in _missed_runs(state):
             mentor_user = data.mentor_user.get(item.mentorship.mentor_id) if item.mentorship else None
             cycle = item.cycle
-            if mentor_user is None or not in_window(_cycle_over(cycle), now, DEFAULT_WINDOW):
+            if mentor_user is None or not in_window(_cycle_over(cycle), now, window):
                 continue
             yield Item(
                 mentor_user, _key(ect), cycle.starts_on.isoformat(), _cycle_over(cycle),
@@ -297,13 +299,14 @@ def coaching_not_logged(data, now):
 
 
 def coaching_missed_twice(data, now):
+    window = RULES_BY_NAME["coaching_missed_twice"].window
     for ect in _active_ects(data):
         state = data.facts.coaching.get(ect.pk)
         if state is None:
             continue
         for item, run in _missed_runs(state):
             cycle = item.cycle
-            if run < COACHING_TUTOR_AFTER_MISSED or not in_window(_cycle_over(cycle), now, DEFAULT_WINDOW):
+            if run < COACHING_TUTOR_AFTER_MISSED or not in_window(_cycle_over(cycle), now, window):
                 continue
             school = data.school_of_ect(ect)
             for tutor in data.tutors_of(school.pk) if school else ():
@@ -433,7 +436,7 @@ def digest(data, now):
     start = fortnight_start(data.today)
     since = start - dt.timedelta(days=DIGEST_DAYS)
     due = local_at(start, dt.time(7, 0))
-    if not due <= now <= due + DEFAULT_WINDOW:
+    if not in_window(due, now, RULES_BY_NAME["digest"].window):
         return  # outside its window: nothing to assess
     facts = data.facts
     for ect in _active_ects(data):
@@ -469,7 +472,8 @@ def tutor_summary(data, now):
     from reporting.engagement import RED, assess, level_counts
 
     monday = data.today - dt.timedelta(days=(data.today.weekday() - SUMMARY_WEEKDAY) % 7)
-    if not local_at(monday, dt.time(7, 0)) <= now <= local_at(monday, dt.time(7, 0)) + DEFAULT_WINDOW:
+    due = local_at(monday, dt.time(7, 0))
+    if not in_window(due, now, RULES_BY_NAME["tutor_summary"].window):
         return
     results = assess(data.facts, start=monday - dt.timedelta(days=7), on=data.today)
     by_school = defaultdict(list)
@@ -486,7 +490,7 @@ def tutor_summary(data, now):
         red = [r for r in rows if r.level == RED]
         for tutor in data.tutors_of(school_id):
             yield Item(
-                tutor, f"schools.school:{school_id}", monday.isoformat(), local_at(monday, dt.time(7, 0)),
+                tutor, f"schools.school:{school_id}", monday.isoformat(), due,
                 {"school": names.get(school_id, ""), "counts": level_counts(rows), "red": red,
                  "link": reverse("dashboard:school", args=[school_id])},
             )
@@ -502,17 +506,18 @@ def end_of_term_report(data, now):
     from schools.models import Role
 
     leaders = {Role.INDUCTION_TUTOR, Role.HEADTEACHER}
+    window = RULES_BY_NAME["end_of_term_report"].window
     for school in data.schools:
         recipients = data.school_leaders(school.pk, leaders)
         if not recipients:
             continue
         for term in school_terms(school=school, today=data.today, book=data.calendars):
-            due_day = term.calendar_term.ends_on + dt.timedelta(days=1)
-            if not due_day <= data.today <= due_day + DEFAULT_WINDOW:
+            due = local_at(term.calendar_term.ends_on + dt.timedelta(days=1), dt.time(7, 0))
+            if not in_window(due, now, window):
                 continue
             for recipient in recipients:
                 yield Item(
-                    recipient, f"schools.school:{school.pk}", term.ref.slug, local_at(due_day, dt.time(7, 0)),
+                    recipient, f"schools.school:{school.pk}", term.ref.slug, due,
                     {"school": school.name, "term": term.label,
                      "link": reverse("reporting:release_time", args=[school.pk])},
                 )
