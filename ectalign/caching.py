@@ -139,6 +139,14 @@ def connect_signals():
     from programme import models as programme
     from schools import models as schools
 
+    def connect(receiver, models, uid):
+        # weak=False: the receivers are local functions, which nothing else holds. A weak
+        # reference (Django's default) let them be collected as soon as this function
+        # returned (seen with DEBUG off, as in production): no cache was ever refreshed.
+        for model in models:
+            post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-{model.__name__}", weak=False)
+            post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-del-{model.__name__}", weak=False)
+
     def on_programme_content(sender, instance, **kwargs):
         if isinstance(instance, programme.Programme):
             programme_changed(instance.pk)
@@ -168,20 +176,12 @@ def connect_signals():
     def on_people(sender, instance, **kwargs):
         people_changed(instance.tenant_id)
 
-    for model in (programme.Programme, programme.ProgrammeYear, programme.Strand, programme.Term,
-                  programme.Module, programme.ModuleActivity):
-        post_save.connect(on_programme_content, sender=model, dispatch_uid=f"programme-cache-{model.__name__}")
-        post_delete.connect(on_programme_content, sender=model, dispatch_uid=f"programme-cache-del-{model.__name__}")
-    for model in (programme.ActivityCompletion, programme.Cohort, participants.ECT, participants.ECTAtSchool,
-                  participants.Pause, User):
-        post_save.connect(on_participant, sender=model, dispatch_uid=f"progress-cache-{model.__name__}")
-        post_delete.connect(on_participant, sender=model, dispatch_uid=f"progress-cache-del-{model.__name__}")
-    for model in (schools.Membership, participants.Mentorship):
-        post_save.connect(on_people, sender=model, dispatch_uid=f"people-cache-{model.__name__}")
-        post_delete.connect(on_people, sender=model, dispatch_uid=f"people-cache-del-{model.__name__}")
-    for model in (schools.TermDates, schools.InsetDay):
-        post_save.connect(on_calendar, sender=model, dispatch_uid=f"calendar-cache-{model.__name__}")
-        post_delete.connect(on_calendar, sender=model, dispatch_uid=f"calendar-cache-del-{model.__name__}")
+    connect(on_programme_content, (programme.Programme, programme.ProgrammeYear, programme.Strand, programme.Term,
+                                   programme.Module, programme.ModuleActivity), "programme-cache")
+    connect(on_participant, (programme.ActivityCompletion, programme.Cohort, participants.ECT,
+                             participants.ECTAtSchool, participants.Pause, User), "progress-cache")
+    connect(on_people, (schools.Membership, participants.Mentorship), "people-cache")
+    connect(on_calendar, (schools.TermDates, schools.InsetDay), "calendar-cache")
 
     from coaching import models as coaching
     from events import models as events
@@ -200,22 +200,17 @@ def connect_signals():
         else:
             engagement_changed(instance.tenant_id)
 
-    for model in (
+    connect(on_engagement, (
         programme.ActivityCompletion, programme.Cohort, participants.ECT, participants.Mentor,
         participants.ECTAtSchool, participants.MentorAtSchool, participants.Mentorship, participants.Pause,
         participants.MentorAbsence, participants.StatusChange, coaching.Observation, coaching.Meeting,
         coaching.ActionStep, events.Session, events.Booking, events.CatchUp, schools.Membership,
-    ):
-        post_save.connect(on_engagement, sender=model, dispatch_uid=f"engagement-cache-{model.__name__}")
-        post_delete.connect(on_engagement, sender=model, dispatch_uid=f"engagement-cache-del-{model.__name__}")
-    for model in (schools.TermDates, schools.InsetDay, User):
-        post_save.connect(on_any_tenant, sender=model, dispatch_uid=f"engagement-cache-any-{model.__name__}")
-        post_delete.connect(on_any_tenant, sender=model, dispatch_uid=f"engagement-cache-any-del-{model.__name__}")
+    ), "engagement-cache")
+    connect(on_any_tenant, (schools.TermDates, schools.InsetDay, User), "engagement-cache-any")
 
     from notifications.models import Notification
 
     def on_notification(sender, instance, **kwargs):
         notifications_changed([instance.recipient_id])
 
-    post_save.connect(on_notification, sender=Notification, dispatch_uid="notifications-cache")
-    post_delete.connect(on_notification, sender=Notification, dispatch_uid="notifications-cache-del")
+    connect(on_notification, (Notification,), "notifications-cache")
