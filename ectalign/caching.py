@@ -139,6 +139,12 @@ def connect_signals():
     from programme import models as programme
     from schools import models as schools
 
+    def _tenants_of(user, kwargs):
+        """The delivery partners a person belongs to (none yet when just created)."""
+        if kwargs.get("created"):
+            return []
+        return schools.Membership._base_manager.filter(user=user).values_list("tenant_id", flat=True)
+
     def connect(receiver, models, uid):
         # weak=False: the receivers are local functions, which nothing else holds. A weak
         # reference (Django's default) let them be collected as soon as this function
@@ -165,12 +171,14 @@ def connect_signals():
             for user_id in participants.ECT._base_manager.filter(cohort_id=instance.pk).values_list("user_id", flat=True):
                 participant_changed(user_id)
         elif hasattr(instance, "ect_id"):  # a school period or a pause
-            participant_changed(participants.ECT._base_manager.filter(pk=instance.ect_id).values_list("user_id", flat=True).first())
+            ect = instance._state.fields_cache.get("ect")  # the record in hand, when it was given
+            participant_changed(ect.user_id if ect is not None else participants.ECT._base_manager.filter(
+                pk=instance.ect_id).values_list("user_id", flat=True).first())
         else:  # a person: their name shows on progress pages
             if set(kwargs.get("update_fields") or ()) == {"last_login"}:
                 return  # signing in changes nothing shown
             participant_changed(instance.pk)
-            for tenant_id in schools.Membership._base_manager.filter(user=instance).values_list("tenant_id", flat=True):
+            for tenant_id in _tenants_of(instance, kwargs):
                 people_changed(tenant_id)
 
     def on_people(sender, instance, **kwargs):
@@ -195,7 +203,7 @@ def connect_signals():
         if isinstance(instance, User):
             if set(kwargs.get("update_fields") or ()) == {"last_login"}:
                 return
-            for tenant_id in schools.Membership._base_manager.filter(user=instance).values_list("tenant_id", flat=True):
+            for tenant_id in _tenants_of(instance, kwargs):
                 engagement_changed(tenant_id)
         else:
             engagement_changed(instance.tenant_id)
