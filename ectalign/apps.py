@@ -10,8 +10,10 @@ class EctalignConfig(AppConfig):
 
     def ready(self):
         from ectalign.caching import connect_signals
+        from ectalign.history import share_history_manager_classes
 
         connect_signals()
+        share_history_manager_classes()
 
 
 class EctalignAdminConfig(admin_apps.AdminConfig):
