@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.forms.models import construct_instance
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -245,20 +246,27 @@ def bookings_csv_rows(sessions):
     return rows
 
 
+def _each(modeladmin, request, items, write, *, done, refused):
+    """Apply ``write(item)`` (a service call) to each item, then say how many were done
+    (``done(n)``) and, one message each, which were refused and why (``refused``)."""
+    count, errors = 0, []
+    for item in items:
+        try:
+            write(item)
+            count += 1
+        except EventError as error:
+            errors.append(f"{item}: {error}")
+    if count:
+        modeladmin.message_user(request, done(count), messages.SUCCESS)
+    for message in errors:
+        modeladmin.message_user(request, f"{refused} {message}", messages.ERROR)
+
+
 @admin.action(description="Publish the selected sessions (open them to booking)")
 def publish_sessions(modeladmin, request, queryset):
-    done, refused = 0, []
-    for session in queryset.select_related("tenant", "event"):
-        try:
-            services.publish_session(actor=request.user, session=session)
-            done += 1
-        except EventError as error:
-            refused.append(f"{session}: {error}")
-    if done:
-        modeladmin.message_user(request, f"Published {done} session{'s' if done != 1 else ''}: open to booking now.",
-                                messages.SUCCESS)
-    for message in refused:
-        modeladmin.message_user(request, f"Not published. {message}", messages.ERROR)
+    _each(modeladmin, request, queryset.select_related("tenant", "event"),
+          lambda session: services.publish_session(actor=request.user, session=session),
+          done=lambda n: f"Published {n} session{pluralize(n)}: open to booking now.", refused="Not published.")
 
 
 @admin.action(description="Cancel the selected sessions (their bookings are cancelled and people told)")
@@ -279,20 +287,9 @@ def cancel_sessions(modeladmin, request, queryset):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/events/session/cancel_confirmation.html", context)
-    done, refused = 0, []
-    for session in sessions:
-        try:
-            services.cancel_session(actor=request.user, session=session)
-            done += 1
-        except EventError as error:
-            refused.append(f"{session}: {error}")
-    if done:
-        modeladmin.message_user(
-            request, f"Cancelled {done} session{'s' if done != 1 else ''}: the people booked have been e-mailed.",
-            messages.SUCCESS,
-        )
-    for message in refused:
-        modeladmin.message_user(request, f"Not cancelled. {message}", messages.ERROR)
+    _each(modeladmin, request, sessions, lambda session: services.cancel_session(actor=request.user, session=session),
+          done=lambda n: f"Cancelled {n} session{pluralize(n)}: the people booked have been e-mailed.",
+          refused="Not cancelled.")
     return None
 
 
@@ -548,17 +545,9 @@ class SessionAdmin(TenantScopedAdmin):
 
 @admin.action(description="Cancel the selected bookings (a freed place goes to the waiting list)")
 def cancel_bookings(modeladmin, request, queryset):
-    done, refused = 0, []
-    for booking in queryset.select_related("session", "user"):
-        try:
-            services.cancel_booking(actor=request.user, booking=booking)
-            done += 1
-        except EventError as error:
-            refused.append(f"{booking}: {error}")
-    if done:
-        modeladmin.message_user(request, f"Cancelled {done} booking{'s' if done != 1 else ''}.", messages.SUCCESS)
-    for message in refused:
-        modeladmin.message_user(request, f"Not cancelled. {message}", messages.ERROR)
+    _each(modeladmin, request, queryset.select_related("session", "user"),
+          lambda booking: services.cancel_booking(actor=request.user, booking=booking),
+          done=lambda n: f"Cancelled {n} booking{pluralize(n)}.", refused="Not cancelled.")
 
 
 class ReadOnlyAdmin(TenantScopedAdmin):
