@@ -8,3 +8,9 @@ def sign_in(page, email, password=DEMO_PASSWORD):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in_afresh(page, email, password=DEMO_PASSWORD):
+    """Sign out whoever is signed in (cookies cleared), then sign in as ``email``."""
+    page.context.clear_cookies()
+    sign_in(page, email, password)

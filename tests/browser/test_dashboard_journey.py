@@ -4,7 +4,6 @@ sees the same dashboard and report, without the forms. axe at every stop (deskto
 phone)."""
 
 import datetime as dt
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -15,8 +14,9 @@ from playwright.sync_api import expect
 from reporting import services as release
 from schools.models import Role
 from tests.browser.axe import check_all_viewports
-from tests.browser.journey import sign_in
+from tests.browser.journey import sign_in_afresh
 from tests.conftest import PASSWORD, build_world
+from tests.pdf import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,13 +24,7 @@ MONDAY = dt.date(2026, 11, 23)
 
 
 def _pdf_text(path):
-    result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
-    return " ".join(result.stdout.decode().split())
-
-
-def _as(page, user):
-    page.context.clear_cookies()
-    sign_in(page, user.email, PASSWORD)
+    return pdf_text(path, flat=True)
 
 
 def test_tutor_follows_a_red_item_and_downloads_the_report_headteacher_sees_it(page, live_server, monkeypatch):
@@ -46,7 +40,7 @@ def test_tutor_follows_a_red_item_and_downloads_the_report_headteacher_sees_it(p
     name = ect.user.full_name
 
     # Monday morning: the dashboard.
-    _as(page, tutor)
+    sign_in_afresh(page, tutor.email, PASSWORD)
     page.get_by_role("link", name="Dashboard").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("This week")
     expect(page.get_by_role("heading", name="Needs your attention")).to_be_visible()
@@ -77,7 +71,7 @@ def test_tutor_follows_a_red_item_and_downloads_the_report_headteacher_sees_it(p
     assert "20.25" in text  # the year-1 ceiling of a 22.5-hour timetable at 1.0 FTE
 
     # The headteacher sees the same, read-only.
-    _as(page, world.people[Role.HEADTEACHER])
+    sign_in_afresh(page, world.people[Role.HEADTEACHER].email, PASSWORD)
     page.get_by_role("link", name="Dashboard").first.click()
     expect(page.get_by_text(f"{name}: self-study:").first).to_be_visible()
     check_all_viewports(page, context="dashboard, headteacher")

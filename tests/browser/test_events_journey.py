@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from events.factories import london
 from schools.models import Role
 from tests.browser.axe import check_all_viewports, check_current
-from tests.browser.journey import sign_in
+from tests.browser.journey import sign_in_afresh
 from tests.conftest import PASSWORD, build_world
 from tests.events.world import add_events
 
@@ -34,11 +34,6 @@ def clock(monkeypatch):
     return moment
 
 
-def _as(page, user):
-    page.context.clear_cookies()
-    sign_in(page, user.email, PASSWORD)
-
-
 def test_ect_books_misses_and_catches_up_the_tutor_sees_it(page, live_server, clock):
     with scopes_disabled():
         world = build_world()
@@ -47,7 +42,7 @@ def test_ect_books_misses_and_catches_up_the_tutor_sees_it(page, live_server, cl
 
     # The ECT, on a phone: books the clinic.
     page.set_viewport_size(PHONE)
-    _as(page, ect)
+    sign_in_afresh(page, ect.email, PASSWORD)
     page.get_by_role("link", name="Events").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My conferences and clinics")
     check_all_viewports(page, context="my events")
@@ -69,7 +64,7 @@ def test_ect_books_misses_and_catches_up_the_tutor_sees_it(page, live_server, cl
 
     # On the day, after the session: the facilitator marks the ECT absent.
     clock["now"] = london(2026, 11, 4, 17, 40)
-    _as(page, facilitator)
+    sign_in_afresh(page, facilitator.email, PASSWORD)
     page.get_by_role("link", name="My sessions").first.click()
     check_all_viewports(page, context="facilitator's sessions")
     page.get_by_role("link", name="Register for High expectations on 4 November").click()
@@ -81,13 +76,13 @@ def test_ect_books_misses_and_catches_up_the_tutor_sees_it(page, live_server, cl
 
     # The induction tutor sees the miss.
     clock["now"] = london(2026, 11, 5, 8, 30)
-    _as(page, tutor)
+    sign_in_afresh(page, tutor.email, PASSWORD)
     page.get_by_role("link", name="Events").first.click()
     expect(page.get_by_text("Missed: catch-up not done").first).to_be_visible()
     check_all_viewports(page, context="school schedule, missed")
 
     # The ECT sees the catch-up and completes it.
-    _as(page, ect)
+    sign_in_afresh(page, ect.email, PASSWORD)
     page.get_by_role("link", name="Events").first.click()
     expect(page.get_by_text("Catch-up to do")).to_be_visible()
     check_current(page, context="my events with catch-up")
@@ -104,7 +99,7 @@ def test_ect_books_misses_and_catches_up_the_tutor_sees_it(page, live_server, cl
     expect(page.get_by_text("Catch-up for Clinic 1: High expectations is done.")).to_be_visible()
 
     # Later, the induction tutor sees it done.
-    _as(page, tutor)
+    sign_in_afresh(page, tutor.email, PASSWORD)
     page.get_by_role("link", name="Events").first.click()
     expect(page.get_by_text("Missed: catch-up done").first).to_be_visible()
     check_current(page, context="school schedule, caught up")

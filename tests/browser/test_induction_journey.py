@@ -4,7 +4,6 @@ comment and downloads the PDF, which reads back with their name and the judgemen
 at every stop (desktop and phone)."""
 
 import datetime as dt
-import subprocess
 
 import pytest
 from django.utils import timezone
@@ -14,8 +13,9 @@ from playwright.sync_api import expect
 from induction.models import ProgressReview
 from schools.models import Role
 from tests.browser.axe import check_all_viewports
-from tests.browser.journey import sign_in
+from tests.browser.journey import sign_in_afresh
 from tests.conftest import PASSWORD, build_world
+from tests.pdf import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,13 +23,7 @@ TODAY = dt.date(2026, 12, 7)
 
 
 def _pdf_text(path):
-    result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
-    return " ".join(result.stdout.decode().split())
-
-
-def _as(page, user):
-    page.context.clear_cookies()
-    sign_in(page, user.email, PASSWORD)
+    return pdf_text(path, flat=True)
 
 
 def test_tutor_records_a_review_and_the_ect_acknowledges_it(page, live_server, monkeypatch):
@@ -39,7 +33,7 @@ def test_tutor_records_a_review_and_the_ect_acknowledges_it(page, live_server, m
     ect = world.ects["own"]
     name = ect.user.full_name
 
-    _as(page, world.people[Role.INDUCTION_TUTOR])
+    sign_in_afresh(page, world.people[Role.INDUCTION_TUTOR].email, PASSWORD)
     page.get_by_role("link", name="Statutory induction").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Statutory induction")
     check_all_viewports(page, context="school's statutory induction")
@@ -69,7 +63,7 @@ def test_tutor_records_a_review_and_the_ect_acknowledges_it(page, live_server, m
     check_all_viewports(page, context="review record (tutor)")
 
     # The ECT.
-    _as(page, world.people[Role.ECT])
+    sign_in_afresh(page, world.people[Role.ECT].email, PASSWORD)
     page.get_by_role("link", name="My induction").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My statutory induction")
     check_all_viewports(page, context="ECT's own timeline")
@@ -90,6 +84,6 @@ def test_tutor_records_a_review_and_the_ect_acknowledges_it(page, live_server, m
     assert review.acknowledged_at is not None and review.author == world.people[Role.INDUCTION_TUTOR]
 
     # The ECT's mentor finds nothing.
-    _as(page, world.people[Role.MENTOR])
+    sign_in_afresh(page, world.people[Role.MENTOR].email, PASSWORD)
     response = page.goto(f"{live_server.url}/induction/review/{review.pk}/")
     assert response.status == 404

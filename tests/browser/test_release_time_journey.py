@@ -5,7 +5,6 @@ without the forms; delivery partner staff make every school's reports as one ZIP
 
 import datetime as dt
 import io
-import subprocess
 import zipfile
 
 import pytest
@@ -14,7 +13,8 @@ from playwright.sync_api import expect
 
 from schools.models import Role
 from tests.browser.axe import check_all_viewports, check_current
-from tests.browser.journey import sign_in
+from tests.browser.journey import sign_in, sign_in_afresh
+from tests.pdf import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,8 +32,7 @@ def release_world(world, monkeypatch):
 
 
 def _pdf_text(path):
-    result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
-    return " ".join(result.stdout.decode().split())
+    return pdf_text(path, flat=True)
 
 
 def test_release_time_recorded_read_and_reported(page, live_server, release_world):
@@ -69,16 +68,14 @@ def test_release_time_recorded_read_and_reported(page, live_server, release_worl
     text = _pdf_text(download_info.value.path())
     assert "Alder Primary (URN 111111)" in text and "Autumn term 2026 to 2027" in text and ect_name in text
 
-    page.context.clear_cookies()
-    sign_in(page, world.user(Role.HEADTEACHER).email, PASSWORD)
+    sign_in_afresh(page, world.user(Role.HEADTEACHER).email, PASSWORD)
     page.get_by_role("link", name="Release time").click()
     expect(page.locator(".govuk-summary-card")).to_contain_text("20.25 hours a week")
     expect(page.get_by_role("link", name="Record figures for this term")).to_have_count(0)
     expect(page.get_by_role("link", name="Change")).to_have_count(0)
     check_current(page, context="release time, headteacher")
 
-    page.context.clear_cookies()
-    sign_in(page, world.user(Role.DP_STAFF).email, PASSWORD)
+    sign_in_afresh(page, world.user(Role.DP_STAFF).email, PASSWORD)
     page.get_by_role("link", name="Release time").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Release-time reports")
     check_all_viewports(page, context="batches")

@@ -3,7 +3,6 @@ privacy test: a missing pdftotext fails the test rather than skipping it)."""
 
 import datetime as dt
 import re
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils import timezone
 from coaching import services
 from coaching.services import StepChoice
 from schools.models import Role
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,7 @@ def pinned_today(monkeypatch):
 
 
 def _text(pdf_bytes):
-    result = subprocess.run(["pdftotext", "-", "-"], input=pdf_bytes, capture_output=True, check=True)
-    return result.stdout.decode()
+    return pdf_text(pdf_bytes)
 
 
 def _flat(text):

@@ -3,8 +3,6 @@ session offers its waiting list; the facilitator takes the register; a missed ev
 sets catch-up that the ECT completes and the induction tutor sees; the tutor books on
 someone's behalf; the PDFs read back with pdftotext."""
 
-import shutil
-import subprocess
 
 import pytest
 from django.core import mail
@@ -13,6 +11,7 @@ from django.urls import reverse
 from events.factories import BookingFactory, SessionFactory, london
 from events.models import Booking, CatchUp, Session
 from schools.models import Role
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +21,8 @@ def ect(world):
     return world.people[Role.ECT]
 
 
-def pdf_text(body):
-    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is required: `make system-deps` installs it"
-    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=body, capture_output=True, check=True)
-    return " ".join(result.stdout.decode().split())
+def _pdf_text(body):
+    return pdf_text(body, layout=True, flat=True)
 
 
 def test_ect_sees_the_clinic_to_book_and_books_it(world, events, client_for, ect, django_capture_on_commit_callbacks):
@@ -204,17 +201,17 @@ def test_pdfs_read_back(world, events, client_for, ect, monkeypatch):
                              dietary_needs="Vegetarian")
     mine = client_for(ect).get(reverse("events:my_schedule_pdf") + "?year=2026")
     assert mine["Content-Type"] == "application/pdf"
-    text = pdf_text(mine.content)
+    text = _pdf_text(mine.content)
     assert "Conferences and clinics, 2026 to 2027" in text or "2026-27" in text or "2026 to 2027" in text
     assert "Clinic 1: High expectations" in text and "Wednesday 4 November 2026, 16:00 to 17:30" in text
 
     school = client_for(world.people[Role.INDUCTION_TUTOR]).get(
         reverse("events:school_schedule_pdf", args=[world.school_a1.pk]) + "?year=2026")
-    text = pdf_text(school.content)
+    text = _pdf_text(school.content)
     assert "Alder Primary" in text and "A Early career teacher" in text and "Booked" in text
 
     register = client_for(world.people[Role.FACILITATOR]).get(reverse("events:register_pdf", args=[events.clinic_session.pk]))
-    text = pdf_text(register.content)
+    text = _pdf_text(register.content)
     assert "Register: Clinic 1: High expectations" in text
     assert "A Early career teacher" in text and "Alder Primary" in text
     assert booking.dietary_needs == "Vegetarian"  # online session: needs are not asked, but a stored one prints

@@ -1,7 +1,6 @@
 import datetime as dt
 import io
 import json
-import subprocess
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,6 +10,7 @@ from django.utils import timezone
 from induction.factories import FormalAssessmentFactory, ProgressReviewFactory, StatutoryAbsenceFactory
 from induction.models import ProgressReview, StatutoryAbsence
 from schools.models import Role
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -139,10 +139,6 @@ def test_headteacher_records_a_formal_assessment(world, client_for):
         reverse("induction:new_record", args=[ect.pk, "assessment"]), data)
     assert response.status_code == 302
     assert ect.formal_assessments.get().get_overall_display() == "Exceeding"
-
-
-def pdf_text(content):
-    return subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
 
 
 def test_record_pdf_has_the_ects_name_and_the_judgement(world, client_for):

@@ -2,8 +2,6 @@
 else ever seeing them, and the delivery partner's counts with small numbers suppressed."""
 
 import re
-import shutil
-import subprocess
 
 import pytest
 from django.contrib import admin
@@ -16,6 +14,7 @@ from participants.onboarding import OnboardingError
 from schools.factories import MembershipFactory
 from schools.models import Role
 from tests.access import ROUTES, ObjectScoped, Public
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -127,8 +126,7 @@ def _text(response):
     (installed by ``make test``)."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
     if response.get("Content-Type", "").startswith("application/pdf"):
-        assert shutil.which("pdftotext"), "pdftotext is missing: `make system-deps` installs poppler-utils"
-        return subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+        return pdf_text(content)
     return content.decode("utf-8", errors="replace")
 
 

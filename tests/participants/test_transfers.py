@@ -2,7 +2,6 @@
 
 import datetime as dt
 import json
-import subprocess
 
 import pytest
 from django.utils import timezone
@@ -25,6 +24,7 @@ from programme.factories import ActivityCompletionFactory, CohortFactory, Module
 from programme.models import ActivityCompletion, ModuleActivity
 from schools.factories import MembershipFactory
 from schools.models import Membership, Role
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -271,9 +271,8 @@ def test_only_the_receiving_partners_own_school_and_cohort_are_accepted(world, c
         transfers.plan_import(membership=tutor, data=data, school=world.school_b1, cohort=world.ects["other"].cohort)
 
 
-def pdf_text(content):
-    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)
-    return done.stdout.decode()
+def _pdf_text(content):
+    return pdf_text(content, layout=True)
 
 
 def test_the_pdf_shows_the_ect_and_their_programme(world, completions, client_for):
@@ -283,7 +282,7 @@ def test_the_pdf_shows_the_ect_and_their_programme(world, completions, client_fo
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="training-record-a-early-career-teacher.pdf"'
-    text = pdf_text(response.content)
+    text = _pdf_text(response.content)
     assert "A Early career teacher" in text
     assert "World programme" in text
     assert "Alder Primary" in text and "2 September 2026" in text

@@ -4,7 +4,6 @@ Redis broker. Progress shows on the batch's page; the ZIP downloads when ready."
 
 import io
 import os
-import subprocess
 import time
 import zipfile
 from decimal import Decimal
@@ -18,6 +17,7 @@ from reporting.models import ReleaseTimeBatch
 from schools.models import Role
 from tests.jobs.conftest import broker, celery_worker  # noqa: F401 (fixtures: a real worker)
 from tests.reporting.conftest import AUTUMN_2026
+from tests.pdf import pdf_text
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
@@ -30,8 +30,7 @@ EXPECTED_FILES = [
 
 
 def _pdf_text(pdf_bytes):
-    result = subprocess.run(["pdftotext", "-", "-"], input=pdf_bytes, capture_output=True, check=True)
-    return " ".join(result.stdout.decode().split())
+    return pdf_text(pdf_bytes, flat=True)
 
 
 def _figures(world):

@@ -3,7 +3,6 @@ missing pdftotext fails the test rather than skipping it), from the page and fro
 ``manage.py release_time_report``."""
 
 import re
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -14,6 +13,7 @@ from django.utils import timezone
 from reporting.factories import ECTTermTimetableFactory, StandardTimetableFactory
 from schools.factories import SchoolFactory
 from schools.models import Role
+from tests.pdf import pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("release_today")]
 
@@ -23,9 +23,7 @@ D = Decimal
 def _text(pdf_bytes, *, layout=True):
     """The PDF's text: laid out as on the page (a table row on one line), or in reading
     order (a cell's wrapped lines together)."""
-    args = ["pdftotext", *(["-layout"] if layout else []), "-", "-"]
-    result = subprocess.run(args, input=pdf_bytes, capture_output=True, check=True)
-    return re.sub(r"[ \t]+", " ", result.stdout.decode())
+    return re.sub(r"[ \t]+", " ", pdf_text(pdf_bytes, layout=layout))
 
 
 @pytest.fixture
