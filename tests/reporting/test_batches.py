@@ -1,9 +1,8 @@
 """A whole delivery partner's release-time reports as one ZIP, made by a Celery job:
-eagerly (the embedded default) and, when REDIS_URL is set, by a real worker over a real
-Redis broker. Progress shows on the batch's page; the ZIP downloads when ready."""
+eagerly (the embedded default) and by a real worker over a real Redis broker (REDIS_URL's
+server, a database of the test process's own: tests/jobs/conftest.py). Progress shows on the batch's page; the ZIP downloads when ready."""
 
 import io
-import os
 import time
 import zipfile
 from decimal import Decimal
@@ -15,11 +14,10 @@ from reporting import services
 from reporting.factories import ECTTermTimetableFactory, ReleaseTimeBatchFactory, StandardTimetableFactory
 from reporting.models import ReleaseTimeBatch
 from schools.models import Role
-from tests.jobs.conftest import broker, celery_worker  # noqa: F401 (fixtures: a real worker)
+from tests.jobs.conftest import broker, broker_url, celery_worker  # noqa: F401 (fixtures: a real worker)
 from tests.reporting.conftest import AUTUMN_2026
 from tests.pdf import pdf_text
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
 
 pytestmark = pytest.mark.usefixtures("release_today")
 
@@ -124,14 +122,7 @@ def test_a_failure_is_recorded_on_the_batch(world, monkeypatch, django_capture_o
     assert not batch.content
 
 
-@pytest.fixture
-def broker_url():
-    """The Redis database REDIS_URL names: this run's own (tests/jobs uses others)."""
-    return REDIS_URL
-
-
 @pytest.mark.broker
-@pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: the eager tests above cover the job")
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_makes_the_batch(world, celery_worker):
     _figures(world)

@@ -1,8 +1,8 @@
 """The engagement snapshots behind the delivery partner's reports (reporting.snapshots):
 one row per person and school with the engagement selector's own numbers, replaced (not
 duplicated) when the day is recorded again, each tenant's job reading its tenant alone;
-the runs of the job with their progress, eagerly (the embedded default) and, when
-REDIS_URL is set, on a real worker over a real Redis broker.
+the runs of the job with their progress, eagerly (the embedded default) and on a real
+worker over a real Redis broker (a database of the test process's own).
 
 The world on Monday 23 November 2026 (tests/conftest.py): school A1 has its ECT (from
 2 September, mentored by A1's mentor) and the mentor; A2 has an ECT with no mentor;
@@ -10,7 +10,6 @@ tenant B's school B1 has its own ECT and mentor. Nobody has ticked the world's m
 (due 11 September) and no coaching was logged except where a test logs it."""
 
 import datetime as dt
-import os
 import time
 
 import pytest
@@ -30,9 +29,8 @@ from reporting.snapshot_tasks import refresh_engagement, refresh_engagement_ever
 from schools.factories import SchoolFactory, TenantFactory
 from schools.models import Role
 from tests.events.world import add_events
-from tests.jobs.conftest import broker, celery_worker  # noqa: F401 (fixtures: a real worker)
+from tests.jobs.conftest import broker, broker_url, celery_worker  # noqa: F401 (fixtures: a real worker)
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
 MONDAY = dt.date(2026, 11, 23)
 COUNTS = (
     "self_study_expected", "self_study_done", "cycles_expected", "cycles_logged", "observations",
@@ -274,14 +272,7 @@ def test_old_snapshots_are_removed_after_a_run(world):
 # --- A real worker over a real broker ---------------------------------------------------------
 
 
-@pytest.fixture
-def broker_url():
-    """The Redis database REDIS_URL names: this run's own (tests/jobs uses others)."""
-    return REDIS_URL
-
-
 @pytest.mark.broker
-@pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: the eager tests above cover the job")
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_records_the_snapshots(world, celery_worker):
     refresh, started = snapshots.start_refresh(actor=world.user(Role.DP_STAFF), tenant_id=world.tenant_a.pk)
